@@ -1,0 +1,40 @@
+# Two commands: `make test` and `make run`. Both set up .venv on a fresh machine.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# Python 3.12 is the Lambda runtime we target: prefer python3.12 on PATH, else pyenv's.
+PYTHON312 := $(shell for p in python3.12 $$(command -v pyenv >/dev/null && echo $$(pyenv root)/versions/3.12*/bin/python3.12); do \
+	if $$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then command -v $$p || echo $$p; break; fi; done)
+# Never reach for real AWS from here.
+export AWS_ACCESS_KEY_ID ?= testing
+export AWS_SECRET_ACCESS_KEY ?= testing
+export AWS_DEFAULT_REGION ?= us-east-1
+export AWS_EC2_METADATA_DISABLED := true
+# chalice.cli imports blessed, which probes the terminal for seconds (see spec/stack.md §6).
+export BLESSED_QUERY_TIMEOUT_SECONDS := 0.05
+
+.PHONY: test run venv lint package clean bench
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON312)" ]; then echo "error: Python 3.12 is required (python3.12 on PATH or pyenv's 3.12.x); install it first" >&2; exit 1; fi
+	$(PYTHON312) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+test: venv
+	$(PY) -m pytest -q -n 2 tests
+
+run: venv
+	$(PY) -m chalicelib.local.serve
+
+lint: venv
+	$(VENV)/bin/ruff check app.py chalicelib tests bench
+
+bench: venv
+	$(PY) bench/aws_calls.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

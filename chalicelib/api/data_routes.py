@@ -1,0 +1,180 @@
+"""Zou's data API: generic CRUD for every collection, plus the production routes
+gazu calls (entities under projects, `.../all` listings, teams, comments)."""
+from chalice import Blueprint
+
+from chalicelib.api.http import created, no_content, route
+from chalicelib.services import collections as c
+from chalicelib.services import data, production
+
+blueprint = Blueprint(__name__)
+
+# API Gateway wants one variable name per position under a parent; this table is
+# the one place that names the id segment after each collection.
+ID_PARAM = {
+    "projects": "project_id", "episodes": "episode_id", "sequences": "sequence_id", "shots": "shot_id",
+    "assets": "asset_id", "entity-types": "entity_type_id", "asset-types": "asset_type_id",
+    "asset-instances": "asset_instance_id", "task-types": "task_type_id", "task-status": "task_status_id",
+    "tasks": "task_id", "persons": "person_id", "departments": "department_id", "studios": "studio_id",
+    "organisations": "organisation_id", "output-types": "output_type_id", "file-status": "file_status_id",
+    "softwares": "software_id", "comments": "comment_id",
+}
+
+
+def _register_collection(url_name: str, collection: c.Collection) -> None:
+    id_param = ID_PARAM[url_name]
+    prefix = url_name.replace("-", "_")
+
+    def list_or_create(request):
+        if request.method == "POST":
+            return created(data.create_record(request.caller, collection, request.json()))
+        return data.list_records(request.caller, collection, request.query())
+
+    def read_update_delete(request, **params):
+        record_id = params[id_param]
+        if request.method == "PUT":
+            return data.update_record(request.caller, collection, record_id, request.json())
+        if request.method == "DELETE":
+            data.delete_record(request.caller, collection, record_id)
+            return no_content()
+        return data.get_record(request.caller, collection, record_id)
+
+    route(blueprint, f"/data/{url_name}", methods=("GET", "POST"), name=f"{prefix}_collection")(list_or_create)
+    route(blueprint, f"/data/{url_name}/{{{id_param}}}", methods=("GET", "PUT", "DELETE"),
+          name=f"{prefix}_item")(read_update_delete)
+
+
+for _url_name, _collection in [*c.COLLECTIONS.items(), *((a, c.COLLECTIONS[t]) for a, t in c.ALIASES.items())]:
+    _register_collection(_url_name, _collection)
+
+
+# --- entities under their project -------------------------------------------------
+
+@route(blueprint, "/data/projects/{project_id}/shots", methods=("GET", "POST"))
+def project_shots(request, project_id):
+    if request.method == "POST":
+        return created(production.create_in_project(request.caller, "Shot", project_id, request.json()))
+    return production.list_entities(request.caller, "Shot", request.query(), project_id=project_id)
+
+
+@route(blueprint, "/data/projects/{project_id}/sequences", methods=("GET", "POST"))
+def project_sequences(request, project_id):
+    if request.method == "POST":
+        return created(production.create_in_project(request.caller, "Sequence", project_id, request.json()))
+    return production.list_entities(request.caller, "Sequence", request.query(), project_id=project_id)
+
+
+@route(blueprint, "/data/projects/{project_id}/episodes", methods=("GET", "POST"))
+def project_episodes(request, project_id):
+    if request.method == "POST":
+        return created(production.create_in_project(request.caller, "Episode", project_id, request.json()))
+    return production.list_entities(request.caller, "Episode", request.query(), project_id=project_id)
+
+
+@route(blueprint, "/data/projects/{project_id}/assets")
+def project_assets(request, project_id):
+    return production.list_entities(request.caller, "Asset", request.query(), project_id=project_id)
+
+
+@route(blueprint, "/data/projects/{project_id}/asset-types/{asset_type_id}/assets/new", methods=("POST",))
+def new_asset(request, project_id, asset_type_id):
+    return created(production.create_in_project(request.caller, "Asset", project_id, request.json(),
+                                                entity_type_id=asset_type_id))
+
+
+@route(blueprint, "/data/projects/{project_id}/team", methods=("GET", "POST"))
+def project_team(request, project_id):
+    if request.method == "POST":
+        return created(production.add_to_team(request.caller, project_id, request.json_object()))
+    return production.team(request.caller, project_id)
+
+
+@route(blueprint, "/data/projects/{project_id}/team/{person_id}", methods=("DELETE",))
+def project_team_member(request, project_id, person_id):
+    production.remove_from_team(request.caller, project_id, person_id)
+    return no_content()
+
+
+@route(blueprint, "/data/projects/open")
+def open_projects(request):
+    return production.open_projects(request.caller)
+
+
+@route(blueprint, "/data/projects/all")
+def all_projects(request):
+    return data.list_records(request.caller, c.COLLECTIONS["projects"], {})
+
+
+# --- the `.../all` listings gazu's get-or-create uses ---------------------------------
+
+@route(blueprint, "/data/shots/all")
+def all_shots(request):
+    return production.list_entities(request.caller, "Shot", request.query())
+
+
+@route(blueprint, "/data/sequences/all")
+def all_sequences(request):
+    return production.list_entities(request.caller, "Sequence", request.query())
+
+
+@route(blueprint, "/data/episodes/all")
+def all_episodes(request):
+    return production.list_entities(request.caller, "Episode", request.query())
+
+
+@route(blueprint, "/data/assets/all")
+def all_assets(request):
+    return production.list_entities(request.caller, "Asset", request.query())
+
+
+# --- children ---------------------------------------------------------------------
+
+@route(blueprint, "/data/sequences/{sequence_id}/shots")
+def sequence_shots(request, sequence_id):
+    return production.list_children(request.caller, ("Sequence",), sequence_id, "Shot")
+
+
+@route(blueprint, "/data/episodes/{episode_id}/sequences")
+def episode_sequences(request, episode_id):
+    return production.list_children(request.caller, ("Episode",), episode_id, "Sequence")
+
+
+@route(blueprint, "/data/shots/{shot_id}/tasks")
+def shot_tasks(request, shot_id):
+    return production.list_children(request.caller, ("Shot",), shot_id, "Task")
+
+
+@route(blueprint, "/data/assets/{asset_id}/tasks")
+def asset_tasks(request, asset_id):
+    return production.list_children(request.caller, ("Asset",), asset_id, "Task")
+
+
+@route(blueprint, "/data/entities/{entity_id}/tasks")
+def entity_tasks(request, entity_id):
+    return production.list_children(request.caller, c.ENTITY_KINDS, entity_id, "Task")
+
+
+@route(blueprint, "/data/entities/{entity_id}")
+def entity(request, entity_id):
+    found = data.require_entity(entity_id)
+    collection = c.COLLECTIONS[c.KIND_TO_ROUTE[found["type"]]]
+    return data.get_record(request.caller, collection, entity_id)
+
+
+@route(blueprint, "/data/tasks/{task_id}/comments")
+def task_comments(request, task_id):
+    return production.list_children(request.caller, ("Task",), task_id, "Comment")
+
+
+@route(blueprint, "/data/assets/{asset_id}/asset-asset-instances", methods=("GET", "POST"))
+def asset_asset_instances(request, asset_id):
+    if request.method == "POST":
+        return created(production.new_asset_asset_instance(request.caller, asset_id, request.json_object()))
+    return production.list_children(request.caller, ("Asset",), asset_id, "AssetInstance")
+
+
+@route(blueprint, "/actions/tasks/{task_id}/comment", methods=("POST",))
+def comment_task(request, task_id):
+    if request.content_type == "multipart/form-data":
+        fields, files = request.multipart()
+        return created(production.add_comment(request.caller, task_id, fields, files))
+    return created(production.add_comment(request.caller, task_id, request.json_object()))

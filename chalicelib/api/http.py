@@ -1,0 +1,160 @@
+"""The one place where HTTP meets the services: authentication, path-id validation,
+JSON parsing, and domain exceptions turned into Zou-shaped JSON errors."""
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from aws_lambda_powertools import Logger
+from chalice import Response
+
+from chalicelib import auth
+from chalicelib.errors import DomainError, Invalid, TooLarge
+from chalicelib.config import settings
+
+logger = Logger(service="reelbase-api", child=False)
+
+# Bodies the routes accept; Chalice answers 415 for any other Content-Type.
+BODY_TYPES = [
+    "application/json",
+    "multipart/form-data",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/plain",
+]
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def is_uuid(value) -> bool:
+    return isinstance(value, str) and bool(_UUID.match(value))
+
+
+def require_uuid(value, name: str = "id") -> str:
+    if not is_uuid(value):
+        raise Invalid(f"{name} must be a UUID, got {value!r}")
+    return str(uuid.UUID(value))
+
+
+@dataclass
+class ApiRequest:
+    """What a handler needs of the request: the caller, parameters and body."""
+    raw: object
+    caller: auth.Caller | None
+    _json: object = field(default=None, init=False)
+    _json_read: bool = field(default=False, init=False)
+
+    @property
+    def headers(self):
+        return self.raw.headers
+
+    @property
+    def method(self) -> str:
+        return self.raw.method
+
+    @property
+    def body_bytes(self) -> bytes:
+        return self.raw.raw_body or b""
+
+    def query(self) -> dict[str, list[str]]:
+        params = self.raw.query_params
+        if not params:
+            return {}
+        return {key: params.getlist(key) for key in params.keys()}
+
+    def arg(self, name: str, default=None):
+        values = self.query().get(name)
+        return values[-1] if values else default
+
+    def json(self, default=None):
+        """The JSON body (an empty body gives `default`, or {})."""
+        if not self._json_read:
+            raw = self.body_bytes
+            if not raw.strip():
+                self._json = {} if default is None else default
+            else:
+                try:
+                    self._json = json.loads(raw)
+                except (ValueError, UnicodeDecodeError) as error:
+                    raise Invalid(f"The body is not valid JSON: {error}") from error
+            self._json_read = True
+        return self._json
+
+    def json_object(self) -> dict:
+        body = self.json()
+        if not isinstance(body, dict):
+            raise Invalid("The body must be a JSON object")
+        return body
+
+    @property
+    def content_type(self) -> str:
+        return (self.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+    def multipart(self):
+        from chalicelib.api.multipart import parse_multipart
+
+        limit = settings().max_api_upload_bytes
+        if len(self.body_bytes) > limit + 64 * 1024:
+            raise TooLarge(
+                f"Uploads through the API are limited to {limit} bytes; "
+                "ask for a presigned upload URL (…/upload-url) for bigger files")
+        return parse_multipart(self.headers.get("content-type") or "", self.body_bytes)
+
+
+def json_response(body, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(body=json.dumps(body, default=str), status_code=status,
+                    headers={"Content-Type": "application/json", **(headers or {})})
+
+
+def created(body) -> Response:
+    return json_response(body, 201)
+
+
+def no_content() -> Response:
+    return Response(body="", status_code=204)
+
+
+def redirect(url: str) -> Response:
+    return Response(body="", status_code=302, headers={"Location": url, "Cache-Control": "no-store"})
+
+
+def still_processing(message: str, retry_after: int = 3) -> Response:
+    # gazu retries a 202 with Retry-After silently for up to a minute.
+    return json_response({"message": message, "status": "processing"}, 202, {"Retry-After": str(retry_after)})
+
+
+def error_response(error: DomainError) -> Response:
+    body = {"message": error.message, "error": True}
+    if error.data:
+        body["data"] = error.data
+    return json_response(body, error.status)
+
+
+def route(blueprint, path: str, methods=("GET",), public: bool = False, token_type: str = "access",
+          name: str | None = None):
+    """Register `handler(request, **path_params)` on `blueprint` with auth and error
+    handling. Path parameters named `id` or `*_id` must be UUIDs (400 otherwise)."""
+    def decorate(handler):
+        def view(**path_params):
+            chalice_request = blueprint.current_request
+            try:
+                for key, value in path_params.items():
+                    if key == "id" or key.endswith("_id"):
+                        path_params[key] = require_uuid(value, key)
+                caller = None
+                if not public:
+                    caller = auth.authenticate(chalice_request.headers.get("authorization"), token_type)
+                result = handler(ApiRequest(chalice_request, caller), **path_params)
+            except DomainError as error:
+                return error_response(error)
+            except Exception:
+                logger.exception("unhandled error", extra={"path": path, "method": chalice_request.method})
+                return json_response({"message": "Internal server error.", "error": True}, 500)
+            if isinstance(result, Response):
+                return result
+            return json_response(result)
+
+        view.__name__ = name or handler.__name__
+        blueprint.route(path, methods=list(methods), content_types=BODY_TYPES, name=view.__name__)(view)
+        return handler
+
+    return decorate

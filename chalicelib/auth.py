@@ -1,0 +1,209 @@
+"""Who is calling (bearer JWTs) and what they may do (Zou's studio roles).
+
+Every permission check of the product lives here, so that routes share one reading
+of Zou's rules: project access means admin or a member of the project's team;
+vendors only see what they are assigned to; clients only what is meant for clients."""
+import datetime
+import functools
+import uuid
+from dataclasses import dataclass
+
+import jwt
+
+from chalicelib.config import settings
+from chalicelib.errors import Forbidden, NotAuthenticated
+from chalicelib.models import records
+
+ROLES = ("admin", "manager", "supervisor", "user", "client", "vendor")
+_ALGORITHM = "HS256"
+EXPIRED_MESSAGE = "Signature has expired"  # gazu refreshes its token on exactly this text
+
+
+@dataclass(frozen=True)
+class Caller:
+    person: dict
+
+    @property
+    def id(self) -> str:
+        return self.person["id"]
+
+    @property
+    def role(self) -> str:
+        return self.person.get("role", "user")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+# --- tokens -----------------------------------------------------------------
+
+def issue_tokens(person: dict) -> dict:
+    return {
+        "access_token": _encode(person["id"], "access", datetime.timedelta(minutes=settings().access_token_minutes)),
+        "refresh_token": _encode(person["id"], "refresh", datetime.timedelta(days=settings().refresh_token_days)),
+    }
+
+
+def issue_access_token(person_id: str, lifetime: datetime.timedelta | None = None) -> str:
+    return _encode(person_id, "access", lifetime or datetime.timedelta(minutes=settings().access_token_minutes))
+
+
+def _encode(person_id: str, token_type: str, lifetime: datetime.timedelta) -> str:
+    now = datetime.datetime.now(datetime.timezone.utc)
+    claims = {"sub": person_id, "type": token_type, "iat": now, "exp": now + lifetime, "jti": str(uuid.uuid4())}
+    return jwt.encode(claims, settings().jwt_secret, algorithm=_ALGORITHM)
+
+
+def person_id_from_header(authorization: str | None, token_type: str = "access") -> str:
+    if not authorization:
+        raise NotAuthenticated("Missing Authorization header")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated("Authorization header must be 'Bearer <token>'")
+    try:
+        claims = jwt.decode(token.strip(), settings().jwt_secret, algorithms=[_ALGORITHM],
+                            options={"require": ["exp", "sub", "type"]})
+    except jwt.ExpiredSignatureError as error:
+        raise NotAuthenticated(EXPIRED_MESSAGE) from error
+    except jwt.InvalidTokenError as error:
+        raise NotAuthenticated(f"Invalid token: {error}") from error
+    if claims.get("type") != token_type:
+        raise NotAuthenticated(f"A {token_type} token is required")
+    return claims["sub"]
+
+
+def authenticate(authorization: str | None, token_type: str = "access") -> Caller:
+    person = records.get(person_id_from_header(authorization, token_type))
+    if not person or person.get("type") != "Person" or not person.get("active", True):
+        raise NotAuthenticated("Unknown or inactive user")
+    return Caller(person)
+
+
+@functools.lru_cache(maxsize=1)
+def _hasher():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    from argon2.exceptions import Argon2Error, InvalidHashError
+
+    if not password_hash:
+        return False
+    try:
+        return _hasher().verify(password_hash, password)
+    except (Argon2Error, InvalidHashError):
+        return False
+
+
+# --- permissions ------------------------------------------------------------
+
+def in_team(caller: Caller, project: dict) -> bool:
+    return caller.id in (project.get("team") or [])
+
+
+def has_project_access(caller: Caller, project: dict) -> bool:
+    return caller.is_admin or in_team(caller, project)
+
+
+def check_admin(caller: Caller) -> None:
+    if not caller.is_admin:
+        raise Forbidden("Only an admin may do this")
+
+
+def check_project_access(caller: Caller, project: dict) -> None:
+    if not has_project_access(caller, project):
+        raise Forbidden("You are not a member of this project's team")
+
+
+def check_manager_project_access(caller: Caller, project: dict) -> None:
+    if caller.is_admin:
+        return
+    if caller.role != "manager" or not in_team(caller, project):
+        raise Forbidden("A manager of this project is required")
+
+
+def check_supervisor_project_access(caller: Caller, project: dict) -> None:
+    if caller.is_admin:
+        return
+    if caller.role not in ("manager", "supervisor") or not in_team(caller, project):
+        raise Forbidden("A manager or supervisor of this project is required")
+
+
+def block_vendor(caller: Caller) -> None:
+    if caller.role == "vendor":
+        raise Forbidden("Vendors have no access to this resource")
+
+
+def is_assigned(caller: Caller, task: dict) -> bool:
+    return caller.id in (task.get("assignees") or [])
+
+
+def check_task_access(caller: Caller, task: dict, project: dict) -> None:
+    """Project access, and a vendor must be assigned to the task."""
+    check_project_access(caller, project)
+    if caller.role == "vendor" and not is_assigned(caller, task):
+        raise Forbidden("Vendors only see the tasks they are assigned to")
+
+
+def check_entity_access(caller: Caller, entity: dict, project: dict) -> None:
+    """Project access, and a vendor must be assigned to one of the entity's tasks."""
+    check_project_access(caller, project)
+    if caller.role == "vendor":
+        tasks = records.query_parent(entity["id"], "Task")
+        if not any(is_assigned(caller, task) for task in tasks):
+            raise Forbidden("Vendors only see the entities they have a task on")
+
+
+def check_task_action_access(caller: Caller, task: dict, project: dict, task_type: dict | None = None,
+                             entity: dict | None = None) -> None:
+    """Zou: an admin; a team manager or client; an assignee; a team supervisor with no
+    departments or in the task type's department; or the entity's creator."""
+    if caller.is_admin:
+        return
+    if in_team(caller, project):
+        if caller.role in ("manager", "client") or is_assigned(caller, task):
+            return
+        if caller.role == "supervisor":
+            departments = caller.person.get("departments") or []
+            if not departments or (task_type and task_type.get("department_id") in departments):
+                return
+        if entity and entity.get("created_by") == caller.id:
+            return
+    raise Forbidden("You may not act on this task")
+
+
+def check_playlist_view(caller: Caller, playlist: dict, project: dict) -> None:
+    block_vendor(caller)
+    check_project_access(caller, project)
+    if caller.role == "client" and not playlist.get("for_client"):
+        raise Forbidden("Clients only see playlists shared with clients")
+
+
+def check_playlist_access(caller: Caller, playlist: dict, project: dict, supervisor_access: bool = False) -> None:
+    """Builds and downloads: a manager (or supervisor when allowed), or a client on a
+    playlist shared with clients."""
+    block_vendor(caller)
+    check_project_access(caller, project)
+    if caller.is_admin or caller.role == "manager":
+        return
+    if supervisor_access and caller.role == "supervisor":
+        return
+    if caller.role == "client" and playlist.get("for_client"):
+        return
+    raise Forbidden("You may not access this playlist's builds")
+
+
+def check_playlist_update_access(caller: Caller, playlist: dict, project: dict) -> None:
+    """The seed: creating and editing playlists needs a manager."""
+    check_manager_project_access(caller, project)
+
+
+def visible_projects(caller: Caller, projects: list[dict]) -> list[dict]:
+    return [p for p in projects if has_project_access(caller, p)]

@@ -1,0 +1,31 @@
+"""boto3 clients, created once per container and shared by threads.
+
+Endpoints come from botocore's own `AWS_ENDPOINT_URL` setting, so the local stack
+(moto) needs no code of its own here."""
+import threading
+
+import boto3
+from botocore.config import Config
+
+from chalicelib.config import settings
+
+_clients: dict = {}
+_lock = threading.Lock()
+# Presigned S3 URLs must be SigV4 (boto3 otherwise signs some regions with SigV2).
+_S3_CONFIG = Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"mode": "standard"})
+_DEFAULT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
+
+
+def client(service: str):
+    """A shared client for `service`; boto3's default session is not thread-safe,
+    so clients are created under a lock (the local stack runs handlers in threads)."""
+    found = _clients.get(service)
+    if found is not None:
+        return found
+    with _lock:
+        if service not in _clients:
+            config = _S3_CONFIG if service == "s3" else _DEFAULT_CONFIG
+            _clients[service] = boto3.session.Session().client(
+                service, region_name=settings().region, config=config
+            )
+        return _clients[service]

@@ -1,0 +1,67 @@
+"""Settings, read once from the environment (Chalice stage variables in the cloud,
+the local stack's environment under `make run` and the tests)."""
+import functools
+import os
+from dataclasses import dataclass
+
+VERSION = "0.1.0"
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    records_table: str
+    media_bucket: str
+    jwt_secret_plain: str
+    jwt_secret_parameter: str
+    access_token_minutes: int
+    refresh_token_days: int
+    max_api_upload_bytes: int
+    presigned_url_seconds: int
+    ses_sender: str
+    event_bus_name: str
+    public_api_url: str
+
+    @property
+    def jwt_secret(self) -> str:
+        return _jwt_secret(self.jwt_secret_plain, self.jwt_secret_parameter)
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.strip() else default
+
+
+@functools.lru_cache(maxsize=1)
+def settings() -> Settings:
+    stage = os.environ.get("STAGE", "dev")
+    return Settings(
+        stage=stage,
+        region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        records_table=os.environ.get("RECORDS_TABLE", f"reelbase-{stage}-records"),
+        media_bucket=os.environ.get("MEDIA_BUCKET", f"reelbase-{stage}-media"),
+        jwt_secret_plain=os.environ.get("JWT_SECRET", ""),
+        jwt_secret_parameter=os.environ.get("JWT_SECRET_PARAMETER", ""),
+        access_token_minutes=_int("ACCESS_TOKEN_MINUTES", 60 * 24 * 7),
+        refresh_token_days=_int("REFRESH_TOKEN_DAYS", 15),
+        max_api_upload_bytes=_int("MAX_API_UPLOAD_BYTES", 5_000_000),
+        presigned_url_seconds=_int("PRESIGNED_URL_SECONDS", 900),
+        ses_sender=os.environ.get("SES_SENDER", "reelbase@example.com"),
+        event_bus_name=os.environ.get("EVENT_BUS_NAME", f"reelbase-{stage}-events"),
+        public_api_url=os.environ.get("PUBLIC_API_URL", ""),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _jwt_secret(plain: str, parameter_name: str) -> str:
+    # In the cloud the secret lives in SSM Parameter Store (SecureString), never in
+    # the template or the function's plain environment; it is fetched once per container.
+    if plain:
+        return plain
+    if not parameter_name:
+        raise RuntimeError("JWT_SECRET or JWT_SECRET_PARAMETER must be set")
+    from chalicelib import aws
+
+    answer = aws.client("ssm").get_parameter(Name=parameter_name, WithDecryption=True)
+    return answer["Parameter"]["Value"]

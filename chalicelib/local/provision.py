@@ -1,0 +1,175 @@
+"""Create in moto what infra/resources.yaml declares, from that very file, so the local
+stack and the cloud cannot drift. Only the resource types the product uses are known;
+IAM, alarms and policies have no local meaning and are skipped."""
+import json
+import pathlib
+import re
+
+import yaml
+
+TEMPLATE = pathlib.Path(__file__).resolve().parents[2] / "infra" / "resources.yaml"
+ACCOUNT = "123456789012"  # moto's default account
+
+
+def load_template(path: pathlib.Path = TEMPLATE) -> dict:
+    return yaml.safe_load(path.read_text())
+
+
+class Resolver:
+    """Evaluates the intrinsics the template uses (Ref, Fn::Sub, Fn::GetAtt, Fn::Join)."""
+
+    def __init__(self, template: dict, parameters: dict, region: str, app_name: str = "reelbase"):
+        self.template = template
+        self.region = region
+        self.app_name = app_name
+        self.values = {name: spec.get("Default") for name, spec in template.get("Parameters", {}).items()}
+        self.values.update(parameters)
+        self.values.update({"AWS::Region": region, "AWS::AccountId": ACCOUNT, "AWS::StackName": "reelbase-local",
+                            "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"})
+        self.physical: dict[str, str] = {}
+
+    def name_of(self, logical_id: str) -> str:
+        return self.physical[logical_id]
+
+    def arn_of(self, logical_id: str) -> str:
+        resources = self.template["Resources"]
+        if logical_id not in resources:
+            # A Chalice-generated function (merged in the cloud): its deployed name.
+            return f"arn:aws:lambda:{self.region}:{ACCOUNT}:function:{self.function_name(logical_id)}"
+        kind = resources[logical_id]["Type"]
+        name = self.physical[logical_id]
+        return {
+            "AWS::SQS::Queue": f"arn:aws:sqs:{self.region}:{ACCOUNT}:{name}",
+            "AWS::S3::Bucket": f"arn:aws:s3:::{name}",
+            "AWS::DynamoDB::Table": f"arn:aws:dynamodb:{self.region}:{ACCOUNT}:table/{name}",
+            "AWS::Events::EventBus": f"arn:aws:events:{self.region}:{ACCOUNT}:event-bus/{name}",
+            "AWS::StepFunctions::StateMachine": f"arn:aws:states:{self.region}:{ACCOUNT}:stateMachine:{name}",
+        }.get(kind, f"arn:aws:local:::{name}")
+
+    def function_name(self, logical_id: str) -> str:
+        stage = self.values.get("Stage", "dev")
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", logical_id).lower()
+        return f"{self.app_name}-{stage}-{snake}"
+
+    def resolve(self, value):
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if len(value) == 1:
+            (key, arg), = value.items()
+            if key == "Ref":
+                return self.values[arg] if arg in self.values else self.physical.get(arg, arg)
+            if key == "Fn::Sub":
+                text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], self.resolve(arg[1]))
+                return re.sub(r"\$\{([^}]+)\}", lambda m: str(self._sub(m.group(1), extra)), text)
+            if key == "Fn::GetAtt":
+                logical_id, attribute = arg if isinstance(arg, list) else arg.split(".", 1)
+                if attribute in ("Arn", "QueueArn"):
+                    return self.arn_of(logical_id)
+                return self.physical.get(logical_id, logical_id)
+            if key == "Fn::Join":
+                return arg[0].join(str(self.resolve(part)) for part in arg[1])
+        return {key: self.resolve(item) for key, item in value.items()}
+
+    def _sub(self, name: str, extra: dict):
+        if name in extra:
+            return extra[name]
+        if "." in name:
+            return self.resolve({"Fn::GetAtt": name.split(".", 1)})
+        return self.resolve({"Ref": name})
+
+
+def provision(session, parameters: dict | None = None, template: dict | None = None) -> Resolver:
+    """Create every known resource of the template through `session` (boto3, pointed at moto)."""
+    template = template or load_template()
+    region = session.region_name
+    resolver = Resolver(template, parameters or {}, region)
+    resources = template["Resources"]
+    # Queues before buckets (notifications point at them); state machines last.
+    order = ["AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Events::EventBus",
+             "AWS::SES::EmailIdentity", "AWS::StepFunctions::StateMachine"]
+    for kind in order:
+        for logical_id, spec in resources.items():
+            if spec["Type"] == kind:
+                _CREATORS[kind](session, resolver, logical_id, spec.get("Properties", {}))
+    return resolver
+
+
+def _queue(session, resolver, logical_id, properties):
+    name = resolver.resolve(properties["QueueName"])
+    attributes = {}
+    for key in ("VisibilityTimeout", "MessageRetentionPeriod", "ReceiveMessageWaitTimeSeconds", "DelaySeconds"):
+        if key in properties:
+            attributes[key] = str(resolver.resolve(properties[key]))
+    if "RedrivePolicy" in properties:
+        attributes["RedrivePolicy"] = json.dumps(resolver.resolve(properties["RedrivePolicy"]))
+    session.client("sqs").create_queue(QueueName=name, Attributes=attributes)
+    resolver.physical[logical_id] = name
+
+
+def _table(session, resolver, logical_id, properties):
+    name = resolver.resolve(properties["TableName"])
+    args = {key: resolver.resolve(properties[key]) for key in
+            ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode") if key in properties}
+    session.client("dynamodb").create_table(TableName=name, **args)
+    resolver.physical[logical_id] = name
+
+
+def _bucket(session, resolver, logical_id, properties):
+    name = resolver.resolve(properties["BucketName"])
+    s3 = session.client("s3")
+    if resolver.region == "us-east-1":
+        s3.create_bucket(Bucket=name)
+    else:
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": resolver.region})
+    resolver.physical[logical_id] = name
+    cors = properties.get("CorsConfiguration")
+    if cors:
+        # CloudFormation and the S3 API spell two CORS keys differently.
+        renamed = {"ExposedHeaders": "ExposeHeaders", "MaxAge": "MaxAgeSeconds", "Id": "ID"}
+        rules = [{renamed.get(key, key): value for key, value in rule.items()}
+                 for rule in resolver.resolve(cors["CorsRules"])]
+        s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
+    notifications = properties.get("NotificationConfiguration", {}).get("QueueConfigurations")
+    if notifications:
+        configurations = []
+        for entry in resolver.resolve(notifications):
+            configuration = {"QueueArn": entry["Queue"], "Events": [entry["Event"]]}
+            rules = entry.get("Filter", {}).get("S3Key", {}).get("Rules")
+            if rules:
+                configuration["Filter"] = {"Key": {"FilterRules": rules}}
+            configurations.append(configuration)
+        s3.put_bucket_notification_configuration(
+            Bucket=name, NotificationConfiguration={"QueueConfigurations": configurations})
+
+
+def _event_bus(session, resolver, logical_id, properties):
+    name = resolver.resolve(properties["Name"])
+    session.client("events").create_event_bus(Name=name)
+    resolver.physical[logical_id] = name
+
+
+def _email_identity(session, resolver, logical_id, properties):
+    identity = resolver.resolve(properties["EmailIdentity"])
+    session.client("ses").verify_email_identity(EmailAddress=identity)
+    resolver.physical[logical_id] = identity
+
+
+def _state_machine(session, resolver, logical_id, properties):
+    name = resolver.resolve(properties["StateMachineName"])
+    definition = resolver.resolve(properties["Definition"])
+    session.client("stepfunctions").create_state_machine(
+        name=name, definition=json.dumps(definition),
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}-role")
+    resolver.physical[logical_id] = name
+
+
+_CREATORS = {
+    "AWS::SQS::Queue": _queue,
+    "AWS::DynamoDB::Table": _table,
+    "AWS::S3::Bucket": _bucket,
+    "AWS::Events::EventBus": _event_bus,
+    "AWS::SES::EmailIdentity": _email_identity,
+    "AWS::StepFunctions::StateMachine": _state_machine,
+}

@@ -1,0 +1,60 @@
+"""`make run`: the whole stack in the foreground, with demo data. Ctrl-C stops it."""
+import os
+import signal
+import sys
+import threading
+
+
+def main() -> int:
+    from chalicelib.local.stack import LocalStack
+
+    moto_port = int(os.environ.get("REELBASE_MOTO_PORT", "5000"))
+    api_port = int(os.environ.get("REELBASE_API_PORT", "8000"))
+    stopping = threading.Event()
+    # A background job inherits SIGINT as ignored: install the handlers explicitly.
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        stack = LocalStack(moto_port=moto_port, api_port=api_port).start()
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    from chalicelib.local import demo
+
+    seeded = demo.seed()
+    _print_banner(stack, seeded, demo)
+    stopping.wait()
+    print("stopping…", flush=True)
+    stack.stop()
+    return 0
+
+
+def _print_banner(stack, seeded: dict, demo) -> None:
+    api = f"{stack.api_url}/api"
+    lines = [
+        "",
+        f"reelbase is serving on {api}  (moto, the local AWS, on {stack.moto_url})",
+        f"demo project: {seeded['project']['name']} ({seeded['project']['id']})",
+        "",
+        f"log in with any of these (password: {demo.DEMO_PASSWORD}):",
+    ]
+    tokens = {}
+    for role, person in seeded["people"].items():
+        tokens[role] = demo.tokens_for(person)["access_token"]
+        lines.append(f"  {role:<10} {person['email']:<32} token: {tokens[role]}")
+    manager = tokens["manager"]
+    lines += [
+        "",
+        "try:",
+        f"  curl -s {api}/data/projects -H 'Authorization: Bearer {manager}'",
+        f"  curl -s '{api}/data/shots/all?project_id={seeded['project']['id']}' -H 'Authorization: Bearer {manager}'",
+        f"  curl -s {api}/auth/login -H 'Content-Type: application/json' "
+        f"-d '{{\"email\": \"manager@demo.reelbase.dev\", \"password\": \"{demo.DEMO_PASSWORD}\"}}'",
+        "",
+        "Ctrl-C stops everything.",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
