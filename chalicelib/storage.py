@@ -1,0 +1,113 @@
+"""S3: object keys, presigned URLs and small direct transfers for the media bucket.
+
+Clients move file content straight to and from S3 through presigned URLs; the API
+only hands out URLs and records what arrived."""
+import math
+import mimetypes
+from urllib.parse import quote
+
+from chalicelib import aws
+from chalicelib.config import settings
+
+# S3 multipart limits: parts of 5 MiB..5 GiB, at most 10,000 of them.
+MIN_PART_BYTES = 5 * 1024 * 1024
+DEFAULT_PART_BYTES = 100 * 1024 * 1024
+MAX_PARTS = 10_000
+SINGLE_PUT_LIMIT = 100 * 1024 * 1024  # above this, a multipart upload is offered
+
+
+def bucket() -> str:
+    return settings().media_bucket
+
+
+def content_type_for(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def attachment_disposition(filename: str) -> str:
+    # RFC 6266: an ASCII fallback plus the UTF-8 name, so any original name survives.
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def presigned_get(key: str, download_name: str | None = None, content_type: str | None = None,
+                  expires: int | None = None) -> str:
+    params = {"Bucket": bucket(), "Key": key}
+    if download_name:
+        params["ResponseContentDisposition"] = attachment_disposition(download_name)
+    if content_type:
+        params["ResponseContentType"] = content_type
+    return aws.client("s3").generate_presigned_url(
+        "get_object", Params=params, ExpiresIn=expires or settings().presigned_url_seconds)
+
+
+def presigned_put(key: str, content_type: str, expires: int | None = None) -> str:
+    return aws.client("s3").generate_presigned_url(
+        "put_object", Params={"Bucket": bucket(), "Key": key, "ContentType": content_type},
+        ExpiresIn=expires or settings().presigned_url_seconds)
+
+
+def part_size_for(total_bytes: int) -> int:
+    return max(DEFAULT_PART_BYTES, math.ceil(total_bytes / MAX_PARTS), MIN_PART_BYTES)
+
+
+def start_multipart(key: str, content_type: str, total_bytes: int) -> dict:
+    """A multipart upload with one presigned URL per part (PUT each, keep the ETags)."""
+    s3 = aws.client("s3")
+    upload_id = s3.create_multipart_upload(Bucket=bucket(), Key=key, ContentType=content_type)["UploadId"]
+    part_size = part_size_for(total_bytes)
+    count = max(1, math.ceil(total_bytes / part_size))
+    urls = [s3.generate_presigned_url("upload_part", ExpiresIn=max(settings().presigned_url_seconds, 3600 * 6),
+                                      Params={"Bucket": bucket(), "Key": key, "UploadId": upload_id,
+                                              "PartNumber": number})
+            for number in range(1, count + 1)]
+    return {"upload_id": upload_id, "part_size": part_size,
+            "parts": [{"part_number": n, "url": url} for n, url in enumerate(urls, start=1)]}
+
+
+def complete_multipart(key: str, upload_id: str, parts: list[dict]) -> None:
+    aws.client("s3").complete_multipart_upload(
+        Bucket=bucket(), Key=key, UploadId=upload_id,
+        MultipartUpload={"Parts": [{"PartNumber": int(p["part_number"]), "ETag": p["etag"]} for p in parts]})
+
+
+def abort_multipart(key: str, upload_id: str) -> None:
+    aws.client("s3").abort_multipart_upload(Bucket=bucket(), Key=key, UploadId=upload_id)
+
+
+def put_bytes(key: str, content: bytes, content_type: str) -> None:
+    aws.client("s3").put_object(Bucket=bucket(), Key=key, Body=content, ContentType=content_type)
+
+
+def upload_file(path: str, key: str, content_type: str) -> None:
+    aws.client("s3").upload_file(path, bucket(), key, ExtraArgs={"ContentType": content_type})
+
+
+def download_file(key: str, path: str) -> None:
+    aws.client("s3").download_file(bucket(), key, path)
+
+
+def head(key: str) -> dict | None:
+    """Size and type of an object, or None when it is not there."""
+    from botocore.exceptions import ClientError
+
+    try:
+        answer = aws.client("s3").head_object(Bucket=bucket(), Key=key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    return {"size": answer["ContentLength"], "content_type": answer.get("ContentType"), "etag": answer.get("ETag")}
+
+
+def delete_keys(keys: list[str]) -> None:
+    keys = [k for k in keys if k]
+    for start in range(0, len(keys), 1000):  # DeleteObjects takes 1,000 keys at most
+        aws.client("s3").delete_objects(
+            Bucket=bucket(), Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
+
+
+def delete_prefix(prefix: str) -> None:
+    paginator = aws.client("s3").get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=bucket(), Prefix=prefix):
+        delete_keys([item["Key"] for item in page.get("Contents", [])])

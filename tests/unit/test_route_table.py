@@ -1,0 +1,21 @@
+"""API Gateway REST needs one variable name per position under a parent resource, and
+path parameters must be whole segments; chalice local accepts either mistake."""
+import collections
+import re
+
+
+def test_sibling_path_variables_share_one_name(stack):
+    variables = collections.defaultdict(set)
+    for path in stack.app.routes:
+        parts = path.strip("/").split("/")
+        for index, part in enumerate(parts):
+            if part.startswith("{"):
+                variables["/".join(parts[:index])].add(part)
+    clashes = {parent: names for parent, names in variables.items() if len(names) > 1}
+    assert clashes == {}
+
+
+def test_path_variables_are_whole_segments(stack):
+    for path in stack.app.routes:
+        for part in path.strip("/").split("/"):
+            assert not re.search(r".\{|\}.", part), path
