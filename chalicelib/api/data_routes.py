@@ -178,3 +178,8 @@ def comment_task(request, task_id):
         fields, files = request.multipart()
         return created(production.add_comment(request.caller, task_id, fields, files))
     return created(production.add_comment(request.caller, task_id, request.json_object()))
+
+
+@route(blueprint, "/data/tasks/{task_id}/full")
+def task_full(request, task_id):
+    return production.full_task(request.caller, task_id)

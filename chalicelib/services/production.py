@@ -172,3 +172,22 @@ def _flag(value) -> bool:
     if isinstance(value, str):
         return value.lower() in ("true", "1")
     return bool(value)
+
+
+def full_task(caller: Caller, task_id: str) -> dict:
+    """GET data/tasks/{id}/full: the task with its type, status, entity and project (one BatchGet)."""
+    task = data.require("Task", task_id)
+    related = records.batch_get([task["project_id"], task["entity_id"], task["task_type_id"],
+                                 task.get("task_status_id"), *(task.get("assignees") or [])])
+    project = related.get(task["project_id"])
+    auth.check_task_access(caller, task, project)
+    full = data.serialize(task)
+    full.update({
+        "project": data.serialize(project),
+        "entity": data.serialize(related[task["entity_id"]]) if task["entity_id"] in related else None,
+        "task_type": data.serialize(related[task["task_type_id"]]) if task["task_type_id"] in related else None,
+        "task_status": data.serialize(related[task["task_status_id"]]) if task.get("task_status_id") in related
+        else None,
+        "persons": [data.serialize(related[p]) for p in task.get("assignees") or [] if p in related],
+    })
+    return full
