@@ -111,3 +111,30 @@ def delete_prefix(prefix: str) -> None:
     paginator = aws.client("s3").get_paginator("list_objects_v2")
     for page in paginator.paginate(Bucket=bucket(), Prefix=prefix):
         delete_keys([item["Key"] for item in page.get("Contents", [])])
+
+
+# --- where each preview file's objects live --------------------------------------
+# The uploaded original keeps its extension; everything derived from it is written by
+# the workers under the same prefix, so deleting a preview is one prefix delete.
+PREVIEW_PREFIX = "previews/"
+UPLOAD_PREFIX = "uploads/previews/"  # S3 events on this prefix start the normalize worker
+
+PREVIEW_VARIANTS = {
+    "movie": "movie.mp4",              # normalized, project fps and size (movies/originals)
+    "low": "low.mp4",                  # low definition (movies/low)
+    "thumbnail": "thumbnail.png",      # rectangle thumbnail (pictures/thumbnails)
+    "thumbnail-square": "thumbnail-square.png",
+    "preview": "preview.png",          # previews size (pictures/previews)
+    "original": "original.png",        # original-size frame or picture (pictures/originals ... .png)
+    "tile": "tile.png",                # scrubbing sprite (movies/tiles)
+}
+
+
+def preview_upload_key(preview_id: str, extension: str) -> str:
+    return f"{UPLOAD_PREFIX}{preview_id}/source.{extension}"
+
+
+def preview_key(preview_id: str, variant: str) -> str:
+    """Key of a processed object of a preview: one of PREVIEW_VARIANTS, or `file.<ext>`
+    for files stored as they are (pdf, zip, ...)."""
+    return f"{PREVIEW_PREFIX}{preview_id}/{PREVIEW_VARIANTS.get(variant, variant)}"

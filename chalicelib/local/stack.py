@@ -56,6 +56,8 @@ class LocalStack:
             if port and not port_is_free(port):
                 raise RuntimeError(f"Port {port} is busy; stop what uses it or pick another port")
         self._set_environment()
+        from chalicelib.local import moto_atomic
+        moto_atomic.install()
         self._start_moto()
         self.app = self._load_app()
         import boto3

@@ -141,15 +141,17 @@ def batch_get(record_ids) -> dict[str, dict]:
 _KEEP = object()
 
 
-def update(record_id: str, changes: dict, expected_kind: str | None = None, parent_id=_KEEP,
-           attempts: int = 3) -> dict | None:
+def update(record_id: str, changes, expected_kind: str | None = None, parent_id=_KEEP,
+           attempts: int = 8) -> dict | None:
     """Merge `changes` into a record's body; a concurrent writer makes us re-read and
-    re-apply (optimistic lock on `version`) instead of losing either write."""
+    re-apply (optimistic lock on `version`) instead of losing either write. `changes`
+    may be a function of the current body, for values derived from it (lists, counters)."""
     for _ in range(attempts):
         record = get_record(record_id)
         if record is None or (expected_kind and record.kind != expected_kind):
             return None
-        body = {**record.body, **changes, "updated_at": now_iso()}
+        wanted = changes(record.body) if callable(changes) else changes
+        body = {**record.body, **wanted, "updated_at": now_iso()}
         record.body = body
         record.name_key = _name_key(record.kind, body.get("name"))
         if parent_id is not _KEEP:

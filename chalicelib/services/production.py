@@ -86,18 +86,21 @@ def add_to_team(caller: Caller, project_id: str, body: dict) -> dict:
     if not person_id:
         raise Invalid("Missing person_id")
     data.require("Person", person_id, "Person")
-    members = list(project.get("team") or [])
-    if person_id not in members:
-        members.append(person_id)
-        project = records.update(project_id, {"team": members}, expected_kind="Project")
+    project = records.update(project_id, lambda body: {"team": _with(body.get("team") or [], person_id)},
+                             expected_kind="Project")
     return data.serialize(project)
+
+
+def _with(members: list, person_id: str) -> list:
+    return members if person_id in members else [*members, person_id]
 
 
 def remove_from_team(caller: Caller, project_id: str, person_id: str) -> dict:
     project = data.require_project(project_id)
     auth.check_manager_project_access(caller, project)
-    members = [pid for pid in project.get("team") or [] if pid != person_id]
-    return data.serialize(records.update(project_id, {"team": members}, expected_kind="Project"))
+    return data.serialize(records.update(
+        project_id, lambda body: {"team": [pid for pid in body.get("team") or [] if pid != person_id]},
+        expected_kind="Project"))
 
 
 # --- asset instances ----------------------------------------------------------

@@ -1,0 +1,55 @@
+"""Media processing for previews and playlists: probe, normalize, thumbnails, tiles, concat.
+
+A pure library: functions take local file paths and return dataclasses; no AWS.
+ffmpeg (imageio-ffmpeg's bundled binary) and Pillow are only imported when a
+function needs them, so importing this package is cheap for every handler.
+"""
+
+from .concat import (
+    ConcatResult,
+    concat_copy,
+    concat_movies,
+    concat_reencode,
+    stream_mismatch,
+    streams_compatible,
+)
+from .ffmpeg import MediaError, ffmpeg_binary, run_ffmpeg
+from .normalize import normalize_movie
+from .probe import MovieInfo, probe_movie
+from .thumbnails import (
+    PictureInfo,
+    PreviewPictures,
+    extract_frame,
+    fit_thumbnail,
+    movie_pictures,
+    picture_pictures,
+    picture_to_png,
+    resize_to_width,
+)
+from .tiles import TileGeometry, generate_tile, tile_geometry
+
+__all__ = [
+    "ConcatResult",
+    "MediaError",
+    "MovieInfo",
+    "PictureInfo",
+    "PreviewPictures",
+    "TileGeometry",
+    "concat_copy",
+    "concat_movies",
+    "concat_reencode",
+    "extract_frame",
+    "ffmpeg_binary",
+    "fit_thumbnail",
+    "generate_tile",
+    "movie_pictures",
+    "normalize_movie",
+    "picture_pictures",
+    "picture_to_png",
+    "probe_movie",
+    "resize_to_width",
+    "run_ffmpeg",
+    "stream_mismatch",
+    "streams_compatible",
+    "tile_geometry",
+]

@@ -1,0 +1,134 @@
+"""The one set of stream parameters every normalized movie shares.
+
+Zou's encode (libx264, yuv420p, `-preset slow`, `-b 28M` / `6M`, a keyframe
+every 2 frames, mp4 with faststart, letterboxed to the project canvas) is kept.
+Where Zou lets the source decide, we fix the value instead, because the
+playlist build joins normalized movies with `-f concat -c copy`, which is only
+correct when every file has identical stream parameters:
+
+- the H.264 profile is forced to High (x264 would pick it anyway for these
+  settings, but a different libx264 build might not);
+- only the first video and first audio stream are kept (Zou maps all of them);
+- audio is always AAC-LC, 48 kHz stereo: sources are resampled, and a movie
+  without audio gets silence in the same format (Zou keeps the source rate and
+  channel count, and gives silent tracks 44.1 kHz);
+- the frame rate is given as an exact fraction, so "23.976" means 24000/1001.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+AUDIO_SAMPLE_RATE = 48000
+AUDIO_LAYOUT = "stereo"
+AUDIO_BITRATE = "128k"
+VIDEO_PROFILE = "high"
+HIGH_DEF_BITRATE = "28M"
+LOW_DEF_BITRATE = "6M"
+LOW_DEF_WIDTH = 1280
+ENCODE_PRESET = "slow"
+# Zou's GOP: a keyframe every 2 frames, so the review player can step and seek
+# to any frame cheaply (at the cost of much bigger files).
+X264_PARAMS = "keyint=2:scenecut=0"
+
+# NTSC rates arrive as rounded decimals ("23.976", "29.97") from project
+# settings and from ffmpeg's own printout; they mean n*1000/1001.
+_NTSC_BASES = (24, 30, 48, 60, 120)
+
+
+def fps_fraction(fps: str | float | Fraction) -> Fraction:
+    """An exact frame rate: '25.000' -> 25, '23.976' -> 24000/1001, '29.97' -> 30000/1001."""
+    try:
+        rate = Fraction(str(fps).strip().replace(",", ".")) if not isinstance(fps, Fraction) else fps
+    except ValueError as error:
+        raise ValueError(f"not a frame rate: {fps!r}") from error
+    if rate <= 0:
+        raise ValueError(f"not a frame rate: {fps!r}")
+    for base in _NTSC_BASES:
+        ntsc = Fraction(base * 1000, 1001)
+        if rate != base and abs(rate - ntsc) < Fraction(1, 100):
+            return ntsc
+    return rate.limit_denominator(1001)
+
+
+def ffmpeg_rate(rate: Fraction) -> str:
+    return f"{rate.numerator}/{rate.denominator}"
+
+
+def even(value: int) -> int:
+    """Zou rounds odd canvas sides up: yuv420p needs even dimensions."""
+    return value + 1 if value % 2 else value
+
+
+def canvas_size(width: int | None, height: int, display_aspect: Fraction | None = None) -> tuple[int, int]:
+    """The high-definition canvas. With no width, it follows the source's aspect at `height`.
+
+    Zou derives the missing width from the raster size; we use the display
+    aspect so anamorphic sources are not pillarboxed into a too-narrow canvas.
+    """
+    if width is None:
+        if display_aspect is None:
+            raise ValueError("a canvas without width needs the source aspect ratio")
+        width = int(display_aspect * height)
+    return even(width), even(height)
+
+
+def low_def_size(width: int, height: int) -> tuple[int, int]:
+    """Zou's low-def canvas: 1280 wide, same aspect (so a portrait canvas gets *bigger*)."""
+    return LOW_DEF_WIDTH, even(height * LOW_DEF_WIDTH // width)
+
+
+def canvas_filter(rate: Fraction, width: int, height: int) -> str:
+    """Video filter chain: resample the frame rate, square the pixels, fit, pad centred."""
+    return ",".join(
+        [
+            # Drop/duplicate frames first, so we never scale frames we then drop.
+            f"fps={ffmpeg_rate(rate)}",
+            # Anamorphic sources (DV, some phone/broadcast files) have non-square
+            # pixels; make them square before fitting so nothing looks squeezed.
+            "scale=trunc(iw*sar/2)*2:ih",
+            f"scale={width}:{height}:force_original_aspect_ratio=decrease:force_divisible_by=2",
+            f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2",
+            "setsar=1",
+            "format=yuv420p",
+        ]
+    )
+
+
+def audio_filter() -> str:
+    """Resample any audio track to the shared format; pad it with silence to the video's end."""
+    # apad makes the audio endless and -shortest stops it with the video, so
+    # every file's audio and video end together and concatenated files do not
+    # drift. (Inside -filter_complex this is exact; with plain -af, -shortest
+    # overshoots by about half a second.)
+    return (
+        f"aresample={AUDIO_SAMPLE_RATE},"
+        f"aformat=sample_fmts=fltp:sample_rates={AUDIO_SAMPLE_RATE}:channel_layouts={AUDIO_LAYOUT},"
+        "apad"
+    )
+
+
+def silence_source() -> str:
+    """An endless silent track in the shared format, for movies without audio."""
+    return f"anullsrc=r={AUDIO_SAMPLE_RATE}:cl={AUDIO_LAYOUT}"
+
+
+def h264_args(
+    rate_control: list[str], preset: str = ENCODE_PRESET, x264_params: str | None = X264_PARAMS
+) -> list[str]:
+    args = ["-c:v", "libx264", "-profile:v", VIDEO_PROFILE, "-preset", preset, *rate_control]
+    args += ["-pix_fmt", "yuv420p"]
+    if x264_params:
+        args += ["-x264-params", x264_params]
+    return args
+
+
+def aac_args() -> list[str]:
+    return ["-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(AUDIO_SAMPLE_RATE), "-ac", "2"]
+
+
+def mp4_args() -> list[str]:
+    # faststart moves the index to the front so browsers can start playing
+    # before the download ends. Chapters would become an extra text track and
+    # break stream-copy concatenation, and source tags are not ours to keep.
+    return ["-map_metadata", "-1", "-map_chapters", "-1", "-movflags", "+faststart", "-f", "mp4"]

@@ -1,0 +1,137 @@
+import subprocess
+from fractions import Fraction
+
+import pytest
+from PIL import Image
+
+from chalicelib.media import extract_frame, normalize_movie
+from chalicelib.media.encoding import canvas_size, fps_fraction, low_def_size
+
+# What must be identical for `-f concat -c copy` to produce a valid file.
+VIDEO_KEYS = (
+    "codec_name",
+    "profile",
+    "pix_fmt",
+    "time_base",
+    "r_frame_rate",
+    "width",
+    "height",
+    "sample_aspect_ratio",
+)
+AUDIO_KEYS = ("codec_name", "profile", "time_base", "sample_rate", "channels", "channel_layout")
+
+
+def test_differently_shaped_clips_normalize_to_identical_stream_parameters(normalized_pair, probe_streams):
+    four_by_three = probe_streams(normalized_pair["4x3"][0])
+    wide_silent = probe_streams(normalized_pair["wide"][0])
+
+    for probed in (four_by_three, wide_silent):
+        assert probed["count"] == 2
+        assert {key: probed["video"][key] for key in VIDEO_KEYS} == {
+            "codec_name": "h264",
+            "profile": "High",
+            "pix_fmt": "yuv420p",
+            "time_base": "1/12800",
+            "r_frame_rate": "25/1",
+            "width": 1280,
+            "height": 720,
+            "sample_aspect_ratio": "1:1",
+        }
+        # The clip that had no audio gets the same silent track format as the resampled one.
+        assert {key: probed["audio"][key] for key in AUDIO_KEYS} == {
+            "codec_name": "aac",
+            "profile": "LC",
+            "time_base": "1/48000",
+            "sample_rate": "48000",
+            "channels": 2,
+            "channel_layout": "stereo",
+        }
+    assert four_by_three["video"]["level"] == wide_silent["video"]["level"]
+
+
+def test_normalized_audio_ends_with_the_video(normalized_pair, probe_streams):
+    # A longer audio track would push every later clip of a concatenation out of sync.
+    for path, info in normalized_pair.values():
+        probed = probe_streams(path)
+        video_seconds = float(probed["video"]["duration"])
+        assert video_seconds == pytest.approx(2.0, abs=0.04)
+        # AAC works in 1024-sample frames (21 ms at 48 kHz).
+        assert float(probed["audio"]["duration"]) == pytest.approx(video_seconds, abs=0.025)
+        assert info.duration == pytest.approx(video_seconds, abs=0.025)
+
+
+def test_normalize_returns_the_output_measurements(normalized_pair):
+    path, info = normalized_pair["wide"]
+    assert (info.width, info.height, info.fps) == (1280, 720, 25)
+    # 2 s of 30 fps become 2 s of 25 fps by dropping frames.
+    assert info.frame_count == 50
+    assert info.file_size == path.stat().st_size > 0
+    assert info.has_audio and info.sample_rate == 48000 and info.channels == 2
+
+
+def test_normalized_movie_uses_zous_gop_and_faststart(normalized_pair, ffprobe):
+    path = normalized_pair["4x3"][0]
+    probed_frames = subprocess.run(
+        [
+            ffprobe,
+            "-v",
+            "error",
+            "-select_streams",
+            "v",
+            "-show_entries",
+            "frame=pict_type",
+            "-of",
+            "csv=p=0",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    # ffprobe appends a comma when a frame carries side data (the first one does).
+    frame_types = [frame.rstrip(",") for frame in probed_frames]
+    assert frame_types[:6] == ["I", "P", "I", "P", "I", "P"]
+    assert frame_types.count("I") == 25
+    head = path.read_bytes()
+    assert head.index(b"moov") < head.index(b"mdat")
+
+
+def test_wide_source_is_letterboxed_not_stretched(normalized_pair, tmp_path):
+    frame_png = tmp_path / "frame.png"
+    extract_frame(str(normalized_pair["wide"][0]), str(frame_png), seconds=0.5)
+    with Image.open(frame_png) as frame:
+        grey = frame.convert("L")
+        # 1920x800 fits 1280x533: bars of about 93 px above and below, picture between.
+        assert grey.crop((0, 0, 1280, 85)).getextrema()[1] < 20
+        assert grey.crop((0, 640, 1280, 720)).getextrema()[1] < 20
+        assert grey.crop((0, 100, 1280, 620)).getextrema()[1] > 200
+
+
+def test_low_def_version_is_1280_wide_at_the_canvas_aspect(clip_4x3_with_audio, tmp_path, probe_streams):
+    out = tmp_path / "lowdef.mp4"
+    # Zou's example: a 1440x1080 canvas gives a 1280x960 low-def file.
+    info = normalize_movie(
+        str(clip_4x3_with_audio), str(out), "25.000", 1440, 1080, low_def=True, preset="ultrafast"
+    )
+    assert (info.width, info.height) == (1280, 960)
+    video = probe_streams(out)["video"]
+    assert (video["width"], video["height"], video["r_frame_rate"]) == (1280, 960, "25/1")
+
+
+def test_project_fps_strings_become_exact_rates():
+    assert fps_fraction("25.000") == 25
+    assert fps_fraction("23.976") == Fraction(24000, 1001)
+    assert fps_fraction("29,97") == Fraction(30000, 1001)
+    assert fps_fraction(24) == 24
+    with pytest.raises(ValueError):
+        fps_fraction("fast")
+
+
+def test_canvas_sizes_follow_zou():
+    assert canvas_size(1920, 1080) == (1920, 1080)
+    assert canvas_size(1919, 1079) == (1920, 1080)
+    assert canvas_size(None, 1080, Fraction(4, 3)) == (1440, 1080)
+    assert low_def_size(1920, 1080) == (1280, 720)
+    assert low_def_size(1440, 1080) == (1280, 960)
+    # A portrait canvas gives a low-def file bigger than the high-def one.
+    assert low_def_size(608, 1080) == (1280, 2274)
