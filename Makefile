@@ -30,8 +30,13 @@ test: venv
 run: venv
 	$(PY) -m chalicelib.local.serve
 
-lint: venv
-	$(VENV)/bin/ruff check app.py chalicelib tests bench
+package: venv
+	$(PY) infra/build_package.py prod
+
+# cfn-lint reads the packaged (merged) template, so `lint` packages first.
+lint: package
+	$(VENV)/bin/cfn-lint out/sam.yaml
+	$(VENV)/bin/ruff check --line-length 120 --select E,F,W,B --ignore B008 --per-file-ignores "tests/media/test_media_probe.py:E501" app.py chalicelib tests bench infra
 
 bench: venv
 	$(PY) bench/aws_calls.py

@@ -8,8 +8,6 @@ import functools
 import uuid
 from dataclasses import dataclass
 
-import jwt
-
 from chalicelib.config import settings
 from chalicelib.errors import Forbidden, NotAuthenticated
 from chalicelib.models import records
@@ -50,6 +48,8 @@ def issue_access_token(person_id: str, lifetime: datetime.timedelta | None = Non
 
 
 def _encode(person_id: str, token_type: str, lifetime: datetime.timedelta) -> str:
+    import jwt  # PyJWT pulls in cryptography: loaded on first use, not at cold start
+
     now = datetime.datetime.now(datetime.timezone.utc)
     claims = {"sub": person_id, "type": token_type, "iat": now, "exp": now + lifetime, "jti": str(uuid.uuid4())}
     return jwt.encode(claims, settings().jwt_secret, algorithm=_ALGORITHM)
@@ -61,6 +61,8 @@ def person_id_from_header(authorization: str | None, token_type: str = "access")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthenticated("Authorization header must be 'Bearer <token>'")
+    import jwt
+
     try:
         claims = jwt.decode(token.strip(), settings().jwt_secret, algorithms=[_ALGORITHM],
                             options={"require": ["exp", "sub", "type"]})

@@ -91,7 +91,7 @@ def provision(session, parameters: dict | None = None, template: dict | None = N
              "AWS::SES::EmailIdentity", "AWS::StepFunctions::StateMachine"]
     for kind in order:
         for logical_id, spec in resources.items():
-            if spec["Type"] == kind:
+            if spec.get("Type") == kind:
                 _CREATORS[kind](session, resolver, logical_id, spec.get("Properties", {}))
     return resolver
 

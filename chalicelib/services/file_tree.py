@@ -344,12 +344,12 @@ def _match_template(
     None when a literal differs. Templates are always written with `/`."""
     captured: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for template_element, element in zip(template.split("/"), elements):
+    for template_element, element in zip(template.split("/"), elements, strict=False):
         pattern, tokens = _element_pattern(template_element, style)
         found = pattern.fullmatch(element)
         if found is None:
             return None
-        for token, value in zip(tokens, found.groups()):
+        for token, value in zip(tokens, found.groups(), strict=True):
             if token not in seen:
                 seen.add(token)
                 captured.append((token, value.replace("_", " ")))
