@@ -36,6 +36,8 @@ def _register_collection(url_name: str, collection: c.Collection) -> None:
         if request.method == "DELETE":
             data.delete_record(request.caller, collection, record_id)
             return no_content()
+        if collection.kind in ("Shot", "Asset"):
+            return production.full_entity(request.caller, collection.kind, record_id)
         return data.get_record(request.caller, collection, record_id)
 
     route(blueprint, f"/data/{url_name}", methods=("GET", "POST"), name=f"{prefix}_collection")(list_or_create)

@@ -33,6 +33,7 @@ _ENTITY_FIELDS = {
     "status": STR, "project_id": UUID, "entity_type_id": UUID, "parent_id": UUID,
     "source_id": UUID, "preview_file_id": UUID, "data": DICT, "is_shared": BOOL,
     "created_by": UUID, "nb_entities_out": INT, "is_casting_standby": BOOL, "ready_for": UUID,
+    "shotgun_id": INT,
 }
 
 COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
@@ -42,7 +43,10 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
         "team": UUIDS, "asset_types": UUIDS, "task_types": UUIDS, "task_statuses": UUIDS,
         "start_date": DATE, "end_date": DATE, "man_days": INT, "nb_episodes": INT, "episode_span": INT,
         "max_retakes": INT, "is_clients_isolated": BOOL, "is_preview_download_allowed": BOOL,
-        "is_set_preview_automated": BOOL, "homepage": STR, "data": DICT,
+        "is_set_preview_automated": BOOL, "homepage": STR, "data": DICT, "is_single_preview_per_revision": BOOL,
+        "is_publish_default_for_artists": BOOL, "is_frame_in_numbering": BOOL, "revision_padding": INT,
+        "hd_bitrate_compression": INT, "ld_bitrate_compression": INT, "default_preview_background_file_id": UUID,
+        "is_bot_collaboration_enabled": BOOL, "shotgun_id": INT,
     }, defaults={"fps": "25", "ratio": "16:9", "resolution": "1920x1080", "production_type": "short",
                  "production_style": "2d3d", "team": [], "asset_types": [], "task_types": [],
                  "task_statuses": [], "file_tree": {}, "data": {}, "has_avatar": False,
@@ -87,7 +91,8 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
         "task_status_id": UUID, "assignees": UUIDS, "priority": INT, "duration": FLOAT, "estimation": FLOAT,
         "completion_rate": INT, "retake_count": INT, "sort_order": INT, "start_date": DATE, "due_date": DATE,
         "real_start_date": DATE, "end_date": DATE, "last_comment_date": DATE, "data": DICT,
-        "created_by": UUID, "last_preview_file_id": UUID},
+        "created_by": UUID, "last_preview_file_id": UUID, "assigner_id": UUID, "difficulty": INT,
+        "done_date": DATE, "nb_assets_ready": INT, "nb_drawings": INT, "shotgun_id": INT},
         required=("project_id", "entity_id", "task_type_id"),
         defaults={"name": "main", "assignees": [], "priority": 0, "duration": 0, "estimation": 0,
                   "completion_rate": 0, "retake_count": 0, "sort_order": 0, "data": {}},
@@ -120,10 +125,13 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
     Collection("comments", "Comment", {
         "object_id": UUID, "object_type": STR, "text": TEXT, "task_status_id": UUID, "person_id": UUID,
         "checklist": LIST, "links": LIST, "for_client": BOOL, "pinned": BOOL, "data": DICT,
-        "project_id": UUID, "preview_files": UUIDS, "attachment_files": UUIDS, "replies": LIST},
+        "project_id": UUID, "preview_files": UUIDS, "attachment_files": UUIDS, "replies": LIST,
+        "mentions": UUIDS, "department_mentions": UUIDS, "acknowledgements": UUIDS, "editor_id": UUID,
+        "preview_file_id": UUID, "shotgun_id": INT},
         required=("object_id", "task_status_id"),
         defaults={"object_type": "Task", "text": "", "checklist": [], "links": [], "for_client": False,
-                  "pinned": False, "data": {}, "preview_files": [], "attachment_files": [], "replies": []},
+                  "pinned": False, "data": {}, "preview_files": [], "attachment_files": [], "replies": [],
+                  "mentions": [], "department_mentions": [], "acknowledgements": []},
         project_field="project_id", parent_field="object_id"),
 ]}
 

@@ -37,7 +37,11 @@ def serialize(body: dict) -> dict:
     out = dict(body)
     route = c.KIND_TO_ROUTE.get(out.get("type"))
     if route:
-        for hidden in c.COLLECTIONS[route].hidden:
+        collection = c.COLLECTIONS[route]
+        # Zou serializes every column, nulls included; scripts index them directly.
+        for name in collection.fields:
+            out.setdefault(name, None)
+        for hidden in collection.hidden:
             out.pop(hidden, None)
     kind = out.get("type")
     if kind == "Person":

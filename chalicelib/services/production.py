@@ -156,7 +156,10 @@ def add_comment(caller: Caller, task_id: str, body: dict, attachments: dict | No
     created = data.store_new(collection, data.prepare_new(collection, comment))
     records.update(task_id, {"task_status_id": status_id, "last_comment_date": created["created_at"]},
                    expected_kind="Task")
-    return data.serialize(created)
+    author = caller.person if person_id == caller.id else records.get(person_id)
+    # Zou answers with the author and the status inlined.
+    return {**data.serialize(created), "person": data.serialize(author) if author else None,
+            "task_status": data.serialize(status), "previews": []}
 
 
 def _json_list(name: str, value) -> list:
@@ -194,3 +197,25 @@ def full_task(caller: Caller, task_id: str) -> dict:
         "persons": [data.serialize(related[p]) for p in task.get("assignees") or [] if p in related],
     })
     return full
+
+
+def full_entity(caller: Caller, kind: str, entity_id: str) -> dict:
+    """GET data/shots/{id}, data/assets/{id}: Zou's full entity, with the names of what it
+    hangs on and its tasks (one BatchGet for the parents, one Query for the tasks)."""
+    collection = c.COLLECTIONS[c.KIND_TO_ROUTE[kind]]
+    entity = data.get_record(caller, collection, entity_id)
+    related = records.batch_get([entity["project_id"], entity.get("parent_id"), entity.get("entity_type_id")])
+    parent = related.get(entity.get("parent_id")) or {}
+    entity["project_name"] = (related.get(entity["project_id"]) or {}).get("name")
+    entity["tasks"] = [data.serialize(t) for t in data.visible(
+        caller, c.COLLECTIONS["tasks"], records.query_parent(entity_id, "Task"))]
+    entity.update({"entities_in": [], "entities_out": [], "instance_casting": [], "entity_concept_links": []})
+    if kind == "Shot":
+        episode = records.get(parent["parent_id"]) if parent.get("parent_id") else None
+        shot_data = entity.get("data") or {}
+        entity.update({"sequence_name": parent.get("name"), "episode_id": (episode or {}).get("id"),
+                       "episode_name": (episode or {}).get("name"), "frame_in": shot_data.get("frame_in"),
+                       "frame_out": shot_data.get("frame_out"), "fps": shot_data.get("fps")})
+    elif kind == "Asset":
+        entity["asset_type_name"] = (related.get(entity.get("entity_type_id")) or {}).get("name")
+    return entity
