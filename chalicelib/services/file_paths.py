@@ -36,8 +36,8 @@ def render(project: dict, entity: dict, *, mode: str, sep: str, name: str, revis
         raise FileTreeError(f"No file tree is set for project {project['name']}; "
                             f"POST actions/projects/{project['id']}/set-file-tree first")
     placed_asset = asset or entity
-    found = records.batch_get([entity.get("parent_id"), placed_asset.get("entity_type_id"),
-                               (task_type or {}).get("department_id")])
+    found = records.batch_get([entity.get("parent_id"), entity.get("entity_type_id"),
+                               placed_asset.get("entity_type_id"), (task_type or {}).get("department_id")])
     parent = found.get(entity.get("parent_id"))
     context = {
         "project": project, "task": task, "task_type": task_type, "software": software,
@@ -51,8 +51,10 @@ def render(project: dict, entity: dict, *, mode: str, sep: str, name: str, revis
     if asset_type is not None and asset_type.get("type") == "AssetType":
         context["asset_type"] = asset_type
     if asset_instance is not None:
-        context.update(instance=asset_instance, temporal_entity=entity,
-                       temporal_entity_type={"id": None, "name": entity["type"]})
+        # Zou names a temporal entity's type by its entity type: the asset type for an
+        # asset, "Shot" or "Scene" otherwise (reelbase keeps those as record kinds).
+        temporal_type = found.get(entity.get("entity_type_id")) or {"id": None, "name": entity["type"]}
+        context.update(instance=asset_instance, temporal_entity=entity, temporal_entity_type=temporal_type)
         kind = instance_kind(asset_instance)
     else:
         kind = entity_kind(entity)
@@ -135,11 +137,15 @@ class _ProjectLookup:
         if token == "Task":
             return self._task(name, parent_ids)
         if token == "TemporalEntityType":
-            # reelbase has no entity-type rows for shots or scenes: the kind names them.
-            return next((kind for kind in c.ENTITY_KINDS if kind.lower() == name.lower()), None)
+            # An asset type, or a kind: reelbase has no entity-type rows for shots or scenes.
+            kind = next((kind for kind in c.ENTITY_KINDS if kind.lower() == name.lower()), None)
+            return kind or self._first(records.query_name("AssetType", name))
         if token == "TemporalEntity":
-            kind = parent_ids.get("TemporalEntityType")
-            return self._first(self._in_project(kind, name)) if kind else None
+            entity_type = parent_ids.get("TemporalEntityType")
+            if entity_type in c.ENTITY_KINDS:
+                return self._first(self._in_project(entity_type, name))
+            assets = [a for a in self._in_project("Asset", name) if a.get("entity_type_id") == entity_type]
+            return self._first(assets) if entity_type else None
         if token == "Instance":
             return self._first(self._in_project("AssetInstance", name))
         return None
