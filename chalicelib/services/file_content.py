@@ -3,8 +3,6 @@ file's id (storage.file_content_key). Small files may come through the API as
 gazu sends them (multipart POST); anything bigger goes straight to S3 through
 presigned URLs, and the API only records what arrived. Downloads are redirects to
 presigned GETs, so no body ever crosses Lambda or API Gateway compression."""
-import os
-
 from botocore.exceptions import ClientError
 
 from chalicelib import auth, storage
@@ -51,7 +49,14 @@ def _record_content(kind: str, file_record: dict, size: int, content_type: str, 
 
 
 def _default_name(file_record: dict) -> str:
-    return os.path.basename(file_record.get("path") or "") or file_record["id"]
+    return _download_name(file_record.get("path") or "") or file_record["id"]
+
+
+def _download_name(client_name: str) -> str:
+    """The last part of a client's file name, without control characters (it ends up in
+    a Content-Disposition header); Windows clients may send their backslashes."""
+    base = client_name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(char for char in base if char.isprintable())
 
 
 def _abandon_pending(file_record: dict) -> None:
@@ -81,7 +86,7 @@ def upload_through_api(caller: Caller, kind: str, file_id: str, uploaded: dict) 
     if len(part.content) > limit:
         raise TooLarge(f"Uploads through the API are limited to {limit} bytes; "
                        f"POST {_route(kind, file_id)}/upload-url for a presigned upload of bigger files")
-    file_name = os.path.basename(part.filename) or _default_name(file_record)
+    file_name = _download_name(part.filename) or _default_name(file_record)
     # requests sends file parts as application/octet-stream: the name says more.
     content_type = part.content_type
     if not content_type or content_type == "application/octet-stream":

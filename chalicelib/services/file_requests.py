@@ -10,6 +10,10 @@ from chalicelib import storage
 from chalicelib.errors import Invalid
 
 Uuid = Annotated[uuid.UUID, AfterValidator(str)]
+# A bare MIME type (RFC 9110 tokens): it is signed into the presigned PUT.
+ContentType = Annotated[StrictStr, Field(max_length=255, pattern=r"^[\w!#$%&'*+.^`|~-]+/[\w!#$%&'*+.^`|~-]+$")]
+# The name a download is saved under: no control characters (it goes into a header).
+DownloadName = Annotated[StrictStr, Field(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f\x7f]+$")]
 # Zou's columns: name String(250), representation String(20), extension String(10).
 FileName = Annotated[StrictStr, Field(min_length=1, max_length=250)]
 Separator = Annotated[StrictStr, Field(min_length=1, max_length=4)]
@@ -92,8 +96,8 @@ class UploadUrl(_Body):
     """What the client is about to upload; `multipart`/`part_size` force and shape
     a multipart upload (otherwise chosen above storage.SINGLE_PUT_LIMIT)."""
     size: Annotated[StrictInt, Field(ge=1, le=storage.MAX_OBJECT_BYTES)]
-    file_name: Annotated[StrictStr, Field(min_length=1, max_length=255)] | None = None
-    content_type: Annotated[StrictStr, Field(min_length=1, max_length=255)] | None = None
+    file_name: DownloadName | None = None
+    content_type: ContentType | None = None
     multipart: StrictBool = False
     part_size: Annotated[StrictInt, Field(ge=storage.MIN_PART_BYTES, le=storage.MAX_PART_BYTES)] | None = None
 

@@ -70,6 +70,14 @@ def release_all(keys: Iterable[str]) -> None:
 
 # --- reading either kind ----------------------------------------------------------
 
+def referenced(found: dict[str, dict], kind: str, record_id: str, label: str) -> dict:
+    """A record a request names, from a BatchGet's answer, or NotFound."""
+    record = found.get(record_id)
+    if record is None or record.get("type") != kind:
+        raise NotFound(f"{label} not found: {record_id}")
+    return record
+
+
 def require_file(kind: str, file_id: str) -> dict:
     found = records.get(file_id)
     if found is None or found.get("type") != kind:

@@ -54,13 +54,6 @@ class TargetIds:
     temporal_entity_id: str | None = None
 
 
-def _referenced(found: dict[str, dict], kind: str, record_id: str, label: str) -> dict:
-    record = found.get(record_id)
-    if record is None or record.get("type") != kind:
-        raise NotFound(f"{label} not found: {record_id}")
-    return record
-
-
 def resolve(ids: TargetIds, *other_ids: str | None) -> tuple[Target, dict[str, dict]]:
     """The target the ids name (404 for unknown ones), plus `other_ids` read in the
     same BatchGet."""
@@ -70,7 +63,7 @@ def resolve(ids: TargetIds, *other_ids: str | None) -> tuple[Target, dict[str, d
         return Target(found[entity["project_id"]], entity), found
     asset_instance = data.require("AssetInstance", ids.asset_instance_id, "Asset instance")
     found = records.batch_get([asset_instance["asset_id"], ids.temporal_entity_id, *other_ids])
-    asset = _referenced(found, "Asset", asset_instance["asset_id"], "Asset")
+    asset = files.referenced(found, "Asset", asset_instance["asset_id"], "Asset")
     temporal_entity = None
     if ids.temporal_entity_id:
         temporal_entity = found.get(ids.temporal_entity_id)
@@ -115,8 +108,8 @@ def next_revision(caller: Caller, ids: TargetIds, raw_body) -> dict:
     """POST .../output-files/next-revision {"name","output_type_id","task_type_id"}."""
     body = parse(NextOutputRevision, raw_body)
     target, found = resolve(ids, body.output_type_id, body.task_type_id)
-    _referenced(found, "OutputType", body.output_type_id, "Output type")
-    _referenced(found, "TaskType", body.task_type_id, "Task type")
+    files.referenced(found, "OutputType", body.output_type_id, "Output type")
+    files.referenced(found, "TaskType", body.task_type_id, "Task type")
     auth.check_project_access(caller, target.project)
     return {"next_revision": _last_revision(target, body.output_type_id, body.task_type_id, body.name) + 1}
 
@@ -129,15 +122,15 @@ def new_output_file(caller: Caller, ids: TargetIds, raw_body) -> dict:
     body = parse(NewOutputFile, raw_body)
     target, found = _readable(caller, ids, body.output_type_id, body.task_type_id, body.person_id,
                               body.working_file_id, body.file_status_id)
-    output_type = _referenced(found, "OutputType", body.output_type_id, "Output type")
-    task_type = _referenced(found, "TaskType", body.task_type_id, "Task type")
-    person = _referenced(found, "Person", body.person_id, "Person") if body.person_id else caller.person
+    output_type = files.referenced(found, "OutputType", body.output_type_id, "Output type")
+    task_type = files.referenced(found, "TaskType", body.task_type_id, "Task type")
+    person = files.referenced(found, "Person", body.person_id, "Person") if body.person_id else caller.person
     source_file = None
     if body.working_file_id:
-        source_file = _referenced(found, "WorkingFile", body.working_file_id, "Working file")
+        source_file = files.referenced(found, "WorkingFile", body.working_file_id, "Working file")
         if source_file["project_id"] != target.project["id"]:
             raise Invalid(f"Working file {body.working_file_id} belongs to another project")
-    file_status = (_referenced(found, "FileStatus", body.file_status_id, "File status") if body.file_status_id
+    file_status = (files.referenced(found, "FileStatus", body.file_status_id, "File status") if body.file_status_id
                    else files.default_record("file-status", files.DEFAULT_FILE_STATUS))
     scope = _scope(target, output_type["id"], task_type["id"], body.name)
     file_id = records.new_id()
@@ -172,8 +165,8 @@ def output_file_path(caller: Caller, ids: TargetIds, raw_body) -> dict:
     (revision below 1 means the next one)."""
     body = parse(OutputFilePath, raw_body)
     target, found = resolve(ids, body.output_type_id, body.task_type_id)
-    output_type = _referenced(found, "OutputType", body.output_type_id, "Output type")
-    task_type = _referenced(found, "TaskType", body.task_type_id, "Task type")
+    output_type = files.referenced(found, "OutputType", body.output_type_id, "Output type")
+    task_type = files.referenced(found, "TaskType", body.task_type_id, "Task type")
     auth.check_entity_access(caller, target.entity, target.project)
     revision = body.revision if body.revision >= 1 else (
         _last_revision(target, output_type["id"], task_type["id"], body.name) + 1)
@@ -248,7 +241,7 @@ def output_type_files(caller: Caller, ids: TargetIds, output_type_id: str,
                       query: dict[str, list[str]]) -> list[dict]:
     """GET .../output-types/{id}/output-files[?representation=]."""
     target, found = _readable(caller, ids, output_type_id)
-    _referenced(found, "OutputType", output_type_id, "Output type")
+    files.referenced(found, "OutputType", output_type_id, "Output type")
     kept = _matching(target.outputs(), {"output_type_id": output_type_id,
                                         **_filters(query, {"representation": c.STR})})
     return files.serialize_output_files(files.newest_first(kept))

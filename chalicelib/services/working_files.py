@@ -3,7 +3,6 @@ task, each with a path from the project's file tree. Stored under their entity
 (by_parent), so a task's and an entity's files are one Query each."""
 from chalicelib import auth
 from chalicelib.auth import Caller
-from chalicelib.errors import NotFound
 from chalicelib.models import records
 from chalicelib.services import collections as c
 from chalicelib.services import data, file_paths, files
@@ -25,13 +24,6 @@ def _task_and_references(task_id: str, *other_ids: str | None) -> tuple[dict, di
     return task, found
 
 
-def _referenced(found: dict[str, dict], kind: str, record_id: str, label: str) -> dict:
-    record = found.get(record_id)
-    if record is None or record.get("type") != kind:
-        raise NotFound(f"{label} not found: {record_id}")
-    return record
-
-
 def _task_files(task: dict) -> list[dict]:
     return [wf for wf in records.query_parent(task["entity_id"], KIND) if wf.get("task_id") == task["id"]]
 
@@ -49,8 +41,8 @@ def new_working_file(caller: Caller, task_id: str, raw_body) -> dict:
     task, found = _task_and_references(task_id, body.person_id, body.software_id)
     project = found[task["project_id"]]
     auth.check_task_access(caller, task, project)
-    person = _referenced(found, "Person", body.person_id, "Person") if body.person_id else caller.person
-    software = (_referenced(found, "Software", body.software_id, "Software") if body.software_id
+    person = files.referenced(found, "Person", body.person_id, "Person") if body.person_id else caller.person
+    software = (files.referenced(found, "Software", body.software_id, "Software") if body.software_id
                 else files.default_record("softwares", files.NEW_WORKING_FILE_SOFTWARE))
     file_id = records.new_id()
     revision, claims = files.claim_revision(
@@ -79,7 +71,7 @@ def working_file_path(caller: Caller, task_id: str, raw_body) -> dict:
     task, found = _task_and_references(task_id, body.software_id)
     project = found[task["project_id"]]
     auth.check_task_access(caller, task, project)
-    software = (_referenced(found, "Software", body.software_id, "Software") if body.software_id
+    software = (files.referenced(found, "Software", body.software_id, "Software") if body.software_id
                 else files.default_record("softwares", files.PATH_SOFTWARE))
     revision = body.revision or _last_revision(task, body.name) + 1
     folder_path, file_name = file_paths.render(

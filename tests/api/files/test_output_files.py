@@ -233,3 +233,12 @@ def test_unknown_references_are_404_and_bad_ids_400(api, production, cache, anim
     assert api["user"].get("/data/output-files/12").status_code == 400
     assert api["user"].post(f"/data/entities/{production.shot['id']}/output-files/next-revision",
                             json={"output_type_id": cache["id"]}).status_code == 400
+
+
+def test_a_path_longer_than_an_index_key_is_still_found(api, gazu_as, production, cache, animation):
+    output_file = new_output(api, production, cache, animation).json()
+    deep = "/mnt/archive/" + "/".join(f"level_{n:04d}" for n in range(200)) + "/cache.abc"  # ~2.4 KB
+    assert api["manager"].put(f"/data/output-files/{output_file['id']}", json={"path": deep}).status_code == 200
+    found = gazu.files.get_output_file_by_path(deep, client=gazu_as("user"))
+    assert (found["id"], found["path"]) == (output_file["id"], deep)
+    assert api["user"].get("/data/output-files", params={"path": output_file["path"]}).json() == []
