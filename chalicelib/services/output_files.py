@@ -261,14 +261,8 @@ def list_output_files(caller: Caller, query: dict[str, list[str]]):
     auth.block_vendor(caller)
     listed = data.list_records(caller, files.OUTPUT_FILES, query)
     if isinstance(listed, dict):  # a page
-        return {**listed, "data": _with_sources(listed["data"])}
-    return _with_sources(listed)
-
-
-def _with_sources(serialized: list[dict]) -> list[dict]:
-    sources = records.batch_get(f.get("source_file_id") for f in serialized)
-    return [{**f, "source_file": data.serialize(sources[f["source_file_id"]])
-             if f.get("source_file_id") in sources else None} for f in serialized]
+        return {**listed, "data": files.serialize_output_files(listed["data"])}
+    return files.serialize_output_files(listed)
 
 
 # --- one output file -------------------------------------------------------------------

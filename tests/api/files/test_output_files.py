@@ -73,7 +73,10 @@ def test_listings_filter_as_zou_does(api, production, cache, animation):
     exr = new_output(api, production, cache, animation, representation="exr").json()
     mov = new_output(api, production, movie, layout, representation="mp4", name="review").json()
     url = f"/data/entities/{production.shot['id']}/output-files"
-    ids = lambda answer: [f["id"] for f in answer.json()]  # noqa: E731
+
+    def ids(answer):
+        return [f["id"] for f in answer.json()]
+
     # Newest revision first; the later of two revision-1 files first.
     assert ids(api["user"].get(url)) == [exr["id"], second["id"], mov["id"], first["id"]]
     assert ids(api["user"].get(url, params={"output_type_id": movie["id"]})) == [mov["id"]]
@@ -242,3 +245,13 @@ def test_a_path_longer_than_an_index_key_is_still_found(api, gazu_as, production
     found = gazu.files.get_output_file_by_path(deep, client=gazu_as("user"))
     assert (found["id"], found["path"]) == (output_file["id"], deep)
     assert api["user"].get("/data/output-files", params={"path": output_file["path"]}).json() == []
+
+
+def test_data_files_serves_either_kind(api, production, cache, animation):
+    working_file = api["user"].post(f"/data/tasks/{production.animation_task['id']}/working-files/new",
+                                    json={"name": "main"}).json()
+    output_file = new_output(api, production, cache, animation, working_file_id=working_file["id"]).json()
+    as_working = api["client"].get(f"/data/files/{working_file['id']}").json()
+    assert (as_working["type"], as_working["path"]) == ("WorkingFile", working_file["path"])
+    as_output = api["client"].get(f"/data/files/{output_file['id']}").json()
+    assert (as_output["type"], as_output["source_file"]["id"]) == ("OutputFile", working_file["id"])
