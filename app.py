@@ -4,7 +4,7 @@ Only wiring lives here: blueprints under /api (gazu's host) and event handlers."
 from chalice import Chalice
 
 from chalicelib import models
-from chalicelib.api import auth_routes, data_routes
+from chalicelib.api import auth_routes, data_routes, files_routes
 
 app = Chalice(app_name="reelbase")
 # Downloads redirect to S3, but small binary bodies (multipart uploads, PNG frames)
@@ -15,3 +15,4 @@ models.configure()
 
 app.register_blueprint(auth_routes.blueprint, url_prefix="/api")
 app.register_blueprint(data_routes.blueprint, url_prefix="/api")
+app.register_blueprint(files_routes.blueprint, url_prefix="/api")

@@ -181,6 +181,17 @@ def check_task_action_access(caller: Caller, task: dict, project: dict, task_typ
     raise Forbidden("You may not act on this task")
 
 
+def check_output_file_content_access(caller: Caller, output_file: dict, project: dict) -> None:
+    """Uploading an output file's content: its author or a manager, within the team.
+    (Zou has no such route; reading and creating only need project access, so this
+    keeps clients and other artists from overwriting a publish.)"""
+    if caller.is_admin:
+        return
+    if in_team(caller, project) and (caller.role == "manager" or output_file.get("person_id") == caller.id):
+        return
+    raise Forbidden("Only the author of this output file or a manager of the project may upload its content")
+
+
 def check_playlist_view(caller: Caller, playlist: dict, project: dict) -> None:
     block_vendor(caller)
     check_project_access(caller, project)

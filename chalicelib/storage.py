@@ -9,8 +9,10 @@ from urllib.parse import quote
 from chalicelib import aws
 from chalicelib.config import settings
 
-# S3 multipart limits: parts of 5 MiB..5 GiB, at most 10,000 of them.
+# S3 multipart limits: parts of 5 MiB..5 GiB, at most 10,000 of them, 5 TiB per object.
 MIN_PART_BYTES = 5 * 1024 * 1024
+MAX_PART_BYTES = 5 * 1024 ** 3
+MAX_OBJECT_BYTES = 5 * 1024 ** 4
 DEFAULT_PART_BYTES = 100 * 1024 * 1024
 MAX_PARTS = 10_000
 SINGLE_PUT_LIMIT = 100 * 1024 * 1024  # above this, a multipart upload is offered
@@ -18,6 +20,13 @@ SINGLE_PUT_LIMIT = 100 * 1024 * 1024  # above this, a multipart upload is offere
 
 def bucket() -> str:
     return settings().media_bucket
+
+
+def file_content_key(kind: str, file_id: str) -> str:
+    """Where a working or output file's content lives: one object per file id,
+    like Zou's `working-<id>` store entries (a new upload replaces the content)."""
+    folder = {"WorkingFile": "working-files", "OutputFile": "output-files"}[kind]
+    return f"{folder}/{file_id}"
 
 
 def content_type_for(filename: str) -> str:
@@ -51,11 +60,14 @@ def part_size_for(total_bytes: int) -> int:
     return max(DEFAULT_PART_BYTES, math.ceil(total_bytes / MAX_PARTS), MIN_PART_BYTES)
 
 
-def start_multipart(key: str, content_type: str, total_bytes: int) -> dict:
-    """A multipart upload with one presigned URL per part (PUT each, keep the ETags)."""
+def start_multipart(key: str, content_type: str, total_bytes: int, part_size: int | None = None) -> dict:
+    """A multipart upload with one presigned URL per part (PUT each, keep the ETags).
+    `part_size` defaults to part_size_for(total_bytes); a caller's choice is kept
+    within S3's limits."""
     s3 = aws.client("s3")
     upload_id = s3.create_multipart_upload(Bucket=bucket(), Key=key, ContentType=content_type)["UploadId"]
-    part_size = part_size_for(total_bytes)
+    part_size = min(max(part_size or part_size_for(total_bytes), MIN_PART_BYTES, math.ceil(total_bytes / MAX_PARTS)),
+                    MAX_PART_BYTES)
     count = max(1, math.ceil(total_bytes / part_size))
     urls = [s3.generate_presigned_url("upload_part", ExpiresIn=max(settings().presigned_url_seconds, 3600 * 6),
                                       Params={"Bucket": bucket(), "Key": key, "UploadId": upload_id,

@@ -17,6 +17,7 @@ ID_PARAM = {
     "tasks": "task_id", "persons": "person_id", "departments": "department_id", "studios": "studio_id",
     "organisations": "organisation_id", "output-types": "output_type_id", "file-status": "file_status_id",
     "softwares": "software_id", "comments": "comment_id",
+    "working-files": "working_file_id", "output-files": "output_file_id",
 }
 
 
@@ -46,7 +47,8 @@ def _register_collection(url_name: str, collection: c.Collection) -> None:
 
 
 for _url_name, _collection in [*c.COLLECTIONS.items(), *((a, c.COLLECTIONS[t]) for a, t in c.ALIASES.items())]:
-    _register_collection(_url_name, _collection)
+    if not _collection.own_routes:
+        _register_collection(_url_name, _collection)
 
 
 # --- entities under their project -------------------------------------------------

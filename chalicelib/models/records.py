@@ -4,6 +4,7 @@ each as its Zou-shaped JSON body plus the few attributes its indexes need.
 Every read is a GetItem, a BatchGet or a Query on one of four indexes; see README.md
 beside this file for the access patterns."""
 import datetime
+import hashlib
 import uuid
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute, VersionAttribute
@@ -84,8 +85,24 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+# The body field the by_name index holds, per kind. Files are looked up by path
+# (gazu's `output-files?path=`); their names ("main") are shared by thousands.
+NAME_FIELD_BY_KIND = {"WorkingFile": "path", "OutputFile": "path"}
+# A GSI key holds at most 2,048 bytes; longer values (deep custom file trees) are hashed.
+_MAX_NAME_KEY_BYTES = 1024
+
+
+def name_field(kind: str) -> str:
+    return NAME_FIELD_BY_KIND.get(kind, "name")
+
+
 def _name_key(kind: str, name) -> str | None:
-    return f"{kind}#{name.strip().lower()}" if isinstance(name, str) and name.strip() else None
+    if not isinstance(name, str) or not name.strip():
+        return None
+    key = f"{kind}#{name.strip().lower()}"
+    if len(key.encode()) > _MAX_NAME_KEY_BYTES:
+        key = f"{kind}#sha256:{hashlib.sha256(name.strip().lower().encode()).hexdigest()}"
+    return key
 
 
 def _to_record(kind: str, body: dict, project_id: str | None, parent_id: str | None) -> Record:
@@ -97,7 +114,7 @@ def _to_record(kind: str, body: dict, project_id: str | None, parent_id: str | N
         kind_sort=f"{kind}#{created_sort}",
         project_id=project_id,
         parent_id=parent_id,
-        name_key=_name_key(kind, body.get("name")),
+        name_key=_name_key(kind, body.get(name_field(kind))),
         body=body,
     )
 
@@ -153,7 +170,7 @@ def update(record_id: str, changes, expected_kind: str | None = None, parent_id=
         wanted = changes(record.body) if callable(changes) else changes
         body = {**record.body, **wanted, "updated_at": now_iso()}
         record.body = body
-        record.name_key = _name_key(record.kind, body.get("name"))
+        record.name_key = _name_key(record.kind, body.get(name_field(record.kind)))
         if parent_id is not _KEEP:
             record.parent_id = parent_id
         try:
@@ -185,6 +202,7 @@ def query_parent(parent_id: str, kind: str) -> list[dict]:
 
 
 def query_name(kind: str, name: str) -> list[dict]:
+    """Records whose indexed name (see NAME_FIELD_BY_KIND) matches, case-insensitively."""
     key = _name_key(kind, name)
     if key is None:
         return []
@@ -204,6 +222,12 @@ def claim(key: str, owner: str = "") -> bool:
         if _conditional_failure(error):
             return False
         raise
+
+
+def claim_owner(key: str) -> str | None:
+    """Who holds a unique key (a strongly consistent read, unlike the indexes)."""
+    marker = get_record(f"claim#{key}")
+    return marker.body.get("owner") if marker else None
 
 
 def release(key: str) -> None:

@@ -19,9 +19,11 @@ class Collection:
     project_field: str | None = None  # set: records are indexed under that project
     parent_field: str | None = None   # set: records are indexed under that parent
     computed: tuple = ()            # served but never written by clients
+    fixed: tuple = ()               # typed fields set at creation only (they key revision numbers)
     hidden: tuple = ()              # stored but never served (password hashes)
     unique_name: bool = False       # name unique (case-insensitive) per project/global
     admin_write: bool = False       # studio-wide settings only admins change
+    own_routes: bool = False        # served by its own blueprint (files), not the generic CRUD routes
 
     @property
     def filterable(self) -> set:
@@ -133,6 +135,26 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
                   "pinned": False, "data": {}, "preview_files": [], "attachment_files": [], "replies": [],
                   "mentions": [], "department_mentions": [], "acknowledgements": []},
         project_field="project_id", parent_field="object_id"),
+    # Working and output files are created through chalicelib.services.files (revision
+    # claims, file-tree paths); only their identity-free fields change afterwards.
+    Collection("working-files", "WorkingFile", {
+        "name": STR, "revision": INT, "task_id": UUID, "entity_id": UUID, "project_id": UUID,
+        "description": TEXT, "comment": TEXT, "size": INT, "checksum": INT, "path": STR, "data": DICT,
+        "person_id": UUID, "software_id": UUID},
+        fixed=("name", "revision", "task_id", "entity_id", "project_id"),
+        computed=("shotgun_id", "content_type", "original_file_name", "uploaded_at"),
+        hidden=("pending_upload", "revision_claims"), project_field="project_id", parent_field="entity_id",
+        own_routes=True),
+    Collection("output-files", "OutputFile", {
+        "name": STR, "revision": INT, "representation": STR, "entity_id": UUID, "asset_instance_id": UUID,
+        "temporal_entity_id": UUID, "output_type_id": UUID, "task_type_id": UUID, "source_file_id": UUID,
+        "project_id": UUID, "comment": TEXT, "description": TEXT, "size": INT, "checksum": STR, "extension": STR,
+        "nb_elements": INT, "source": STR, "path": STR, "data": DICT, "file_status_id": UUID, "canceled": BOOL,
+        "person_id": UUID},
+        fixed=("name", "revision", "representation", "entity_id", "asset_instance_id", "temporal_entity_id",
+               "output_type_id", "task_type_id", "source_file_id", "project_id"),
+        computed=("shotgun_id", "content_type", "original_file_name", "uploaded_at", "source_file"),
+        hidden=("pending_upload", "revision_claims"), project_field="project_id", own_routes=True),
 ]}
 
 # Zou serves asset types under both names.

@@ -4,9 +4,10 @@ import math
 
 from chalicelib import auth
 from chalicelib.auth import Caller
-from chalicelib.errors import Forbidden, Invalid, NotFound
+from chalicelib.errors import Conflict, Forbidden, Invalid, NotFound
 from chalicelib.models import records
 from chalicelib.services import collections as c
+from chalicelib.services.file_tree import validate_tree
 from chalicelib.services.validation import clean_body, parse_filter
 
 RESERVED_PARAMS = ("page", "relations", "fields", "limit")
@@ -110,8 +111,9 @@ def _candidates(collection: c.Collection, filters: dict) -> list[dict]:
         return records.query_parent(filters[collection.parent_field], collection.kind)
     if collection.project_field and filters.get(collection.project_field):
         return records.query_project(filters[collection.project_field], collection.kind)
-    if isinstance(filters.get("name"), str):
-        return records.query_name(collection.kind, filters["name"])
+    indexed = records.name_field(collection.kind)
+    if isinstance(filters.get(indexed), str):
+        return records.query_name(collection.kind, filters[indexed])
     return records.query_kind(collection.kind)
 
 
@@ -174,7 +176,9 @@ def _unique_key(collection: c.Collection, body: dict) -> str | None:
     if not name:
         return None
     if collection.kind in c.ENTITY_KINDS:
-        scope = body.get(collection.parent_field) or body.get("project_id")
+        # Unique under the parent within the project: an asset's parent is its asset type,
+        # which every project shares.
+        scope = f"{body.get('project_id')}#{body.get(collection.parent_field) or ''}"
         return f"name#{collection.kind}#{scope}#{name}"
     if collection.unique_name:
         return f"name#{collection.kind}#{name}"
@@ -231,9 +235,34 @@ def store_new(collection: c.Collection, body: dict) -> dict:
     return created
 
 
+def _check_file_tree(body: dict) -> None:
+    # A project's file tree is checked when it is set, not first when a path is rendered.
+    if body.get("file_tree"):
+        validate_tree(body["file_tree"])
+
+
+def get_or_create_by_name(collection: c.Collection, name: str, extra: dict | None = None) -> dict:
+    """Zou's get_or_create_instance_by_name for a unique-name collection (softwares,
+    file statuses): the name's claim says who holds it, even before the indexes do."""
+    key = _unique_key(collection, {"name": name})
+    for _ in range(3):
+        owner = records.claim_owner(key)
+        if owner:
+            found = records.get(owner)
+            if found is not None:
+                return found
+        try:
+            return store_new(collection, prepare_new(collection, {"name": name, **(extra or {})}))
+        except Invalid:
+            continue  # created meanwhile by a concurrent request: read it through its claim
+    raise Conflict(f"Could not get or create {collection.kind} {name!r}; try again")
+
+
 def create_record(caller: Caller, collection: c.Collection, raw_body) -> dict:
     body = prepare_new(collection, clean_body(collection, raw_body, creating=True))
     _check_write(caller, collection, body)
+    if collection.kind == "Project":
+        _check_file_tree(body)
     if collection.kind == "Project" and caller.role == "manager" and caller.id not in body["team"]:
         body["team"] = [*body["team"], caller.id]
     return serialize(store_new(collection, body))
@@ -254,6 +283,11 @@ def update_record(caller: Caller, collection: c.Collection, record_id: str, raw_
     if self_edit and not caller.is_admin:
         changes.pop("role", None)
         changes.pop("active", None)
+    return serialize(update_checked(collection, current, changes))
+
+
+def update_checked(collection: c.Collection, current: dict, changes: dict) -> dict:
+    """Store cleaned `changes` once the caller's permission has been checked."""
     if collection.project_field and changes.get(collection.project_field, current.get(collection.project_field)) \
             != current.get(collection.project_field):
         raise Invalid(f"{collection.project_field} cannot be changed")
@@ -261,8 +295,10 @@ def update_record(caller: Caller, collection: c.Collection, record_id: str, raw_
         changes["password"] = auth.hash_password(changes["password"])
     if "role" in changes and changes["role"] not in auth.ROLES:
         raise Invalid(f"role must be one of {', '.join(auth.ROLES)}")
+    if collection.kind == "Project":
+        _check_file_tree(changes)
     _check_references(collection, {**current, **changes})
-    return serialize(apply_update(collection, current, changes))
+    return apply_update(collection, current, changes)
 
 
 def apply_update(collection: c.Collection, current: dict, changes: dict) -> dict:

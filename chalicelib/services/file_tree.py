@@ -337,6 +337,22 @@ def guess_from_path(
     return matches
 
 
+def check_under_a_root(tree: Mapping, file_path: str, sep: str) -> None:
+    """Refuse a path that no mode's root prefixes, naming the roots it missed
+    (guess_from_path would only answer an empty list)."""
+    validate_tree(tree)
+    roots = []
+    for section in tree.values():
+        style = section["folder_path"].get(STYLE_KEY, "")
+        root = _style(_root_prefix(section, sep), style)
+        if _style(file_path, style).startswith(root):
+            return
+        roots.append(root)
+    raise FileTreeError(
+        f"{file_path} is under none of the file tree roots: {', '.join(roots)}"
+    )
+
+
 def _match_template(
     template: str, elements: list[str], style: str
 ) -> list[tuple[str, str]] | None:

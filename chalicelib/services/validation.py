@@ -61,16 +61,17 @@ def _numstr(name: str, value) -> str:
 
 def clean_body(collection: c.Collection, body: dict, creating: bool) -> dict:
     """Writable fields of `body`, checked. Read-only and computed fields are ignored
-    (gazu PUTs back whole dicts); on create an unknown field is refused, on update it
-    is ignored, as Zou does."""
+    (gazu PUTs back whole dicts), and so are fixed fields on update; on create an
+    unknown field is refused, on update it is ignored, as Zou does."""
     if not isinstance(body, dict):
         raise Invalid("The body must be a JSON object")
     ignored = set(c.READ_ONLY) | set(collection.computed)
     unknown = [key for key in body if key not in collection.fields and key not in ignored]
     if unknown and creating:
         raise Invalid(f"Unknown field(s) for {collection.route}: {', '.join(sorted(unknown))}")
+    frozen = () if creating else collection.fixed
     cleaned = {key: check_value(key, collection.fields[key], value)
-               for key, value in body.items() if key in collection.fields}
+               for key, value in body.items() if key in collection.fields and key not in frozen}
     if creating:
         missing = [key for key in collection.required if cleaned.get(key) in (None, "")]
         if missing:

@@ -4,6 +4,7 @@ import pytest
 
 from chalicelib.errors import Invalid
 from chalicelib.services.file_tree import (
+    check_under_a_root,
     FileTreeError,
     full_path,
     guess_from_path,
@@ -461,3 +462,10 @@ def test_guess_with_uppercase_tree_and_custom_sep():
 def test_guess_rejects_a_malformed_tree():
     with pytest.raises(FileTreeError):
         guess_from_path({"working": {}}, "/simple/x", "/", FakeLookup())
+
+
+def test_a_path_under_no_root_is_refused_naming_the_roots(default_tree):
+    check_under_a_root(default_tree, "/SIMPLE/Productions/export/x", "/")  # styled like the tree: passes
+    with pytest.raises(FileTreeError, match="under none of the file tree roots: /simple/productions/, "
+                                            "/simple/productions/export/, /simple/productions/previews/"):
+        check_under_a_root(default_tree, "/mnt/elsewhere/x.ma", "/")
