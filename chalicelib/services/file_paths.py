@@ -111,8 +111,13 @@ class _ProjectLookup:
         "Scene": ("Scene", "Sequence", False),
         "Shot": ("Shot", "Sequence", True),
     }
-    STUDIO_WIDE: ClassVar[dict[str, str]] = {"AssetType": "AssetType", "TaskType": "TaskType", "Department": "Department",
-                   "OutputType": "OutputType", "Software": "Software"}
+    STUDIO_WIDE: ClassVar[dict[str, str]] = {
+        "AssetType": "AssetType",
+        "TaskType": "TaskType",
+        "Department": "Department",
+        "OutputType": "OutputType",
+        "Software": "Software",
+    }
 
     def __init__(self, project: dict):
         self.project = project
