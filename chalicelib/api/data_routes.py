@@ -16,7 +16,8 @@ ID_PARAM = {
     "asset-instances": "asset_instance_id", "task-types": "task_type_id", "task-status": "task_status_id",
     "tasks": "task_id", "persons": "person_id", "departments": "department_id", "studios": "studio_id",
     "organisations": "organisation_id", "output-types": "output_type_id", "file-status": "file_status_id",
-    "softwares": "software_id", "comments": "comment_id",
+    "softwares": "software_id", "comments": "comment_id", "preview-files": "preview_file_id",
+    "preview-background-files": "preview_background_file_id", "attachment-files": "attachment_file_id",
 }
 
 
@@ -44,7 +45,8 @@ def _register_collection(url_name: str, collection: c.Collection) -> None:
 
 
 for _url_name, _collection in [*c.COLLECTIONS.items(), *((a, c.COLLECTIONS[t]) for a, t in c.ALIASES.items())]:
-    _register_collection(_url_name, _collection)
+    if _collection.generic_routes:
+        _register_collection(_url_name, _collection)
 
 
 # --- entities under their project -------------------------------------------------

@@ -22,6 +22,7 @@ class Collection:
     hidden: tuple = ()              # stored but never served (password hashes)
     unique_name: bool = False       # name unique (case-insensitive) per project/global
     admin_write: bool = False       # studio-wide settings only admins change
+    generic_routes: bool = True     # False: a resource module serves its /data routes (own rules)
 
     @property
     def filterable(self) -> set:
@@ -125,6 +126,28 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
         defaults={"object_type": "Task", "text": "", "checklist": [], "links": [], "for_client": False,
                   "pinned": False, "data": {}, "preview_files": [], "attachment_files": [], "replies": []},
         project_field="project_id", parent_field="object_id"),
+    # Served by chalicelib.api.preview_routes (revision rules, S3 objects, Zou's permissions);
+    # listed here for the shared filters and serialization. Every field is typed for
+    # `?field=` filters; chalicelib.services.previews decides which ones a PUT may change.
+    Collection("preview-files", "PreviewFile", {
+        "name": STR, "original_name": STR, "revision": INT, "position": INT, "extension": STR,
+        "description": TEXT, "path": STR, "source": STR, "file_size": INT, "status": STR,
+        "validation_status": STR, "annotations": LIST, "width": INT, "height": INT, "duration": FLOAT,
+        "fps": FLOAT, "frame_count": INT, "data": DICT, "task_id": UUID, "person_id": UUID,
+        "source_file_id": UUID, "entity_id": UUID, "task_type_id": UUID, "project_id": UUID,
+        "comments": UUIDS, "status_reason": STR},
+        required=("task_id",), project_field="project_id", parent_field="task_id", hidden=("pipeline",),
+        generic_routes=False),
+    Collection("preview-background-files", "PreviewBackgroundFile", {
+        "name": STR, "archived": BOOL, "is_default": BOOL, "original_name": STR, "extension": STR,
+        "file_size": INT},
+        defaults={"archived": False, "is_default": False, "extension": "hdr", "file_size": 0,
+                  "has_thumbnail": False},
+        computed=("has_thumbnail",), unique_name=True, admin_write=True),
+    Collection("attachment-files", "AttachmentFile", {
+        "name": STR, "size": INT, "extension": STR, "mimetype": STR, "comment_id": UUID,
+        "chat_message_id": UUID, "project_id": UUID, "has_thumbnail": BOOL},
+        required=("name",), project_field="project_id", parent_field="comment_id", generic_routes=False),
 ]}
 
 # Zou serves asset types under both names.
