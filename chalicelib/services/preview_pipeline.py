@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from urllib.parse import unquote_plus
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -75,7 +76,11 @@ def process_batch(event: dict, context, handle_object) -> dict:
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
     def record_handler(record, lambda_context):
-        _handle_message(record, lambda_context, handle_object)
+        try:
+            _handle_message(record, lambda_context, handle_object)
+        except Exception:
+            logger.exception("message failed; SQS will deliver it again", extra={"message_id": record.message_id})
+            raise
 
     return process_partial_response(event=event, record_handler=record_handler, processor=processor,
                                     context=context)
@@ -94,8 +99,10 @@ def _handle_message(record, context, handle_object) -> None:
     receive_count = int(record.attributes.approximate_receive_count or 1)
     for s3_record in S3Event(message).records:
         obj = s3_record.s3.get_object
-        token = obj.get("sequencer") or f"{obj.get('eTag', '')}@{s3_record.event_time}"
-        handle_object(S3Object(obj.key, int(obj.get("size") or 0), token), context, receive_count)
+        token = obj.get("sequencer") or f"{obj.etag}@{s3_record.event_time}"
+        # Keys arrive URL-encoded (`quote_plus`; moto even encodes "/" as %2F).
+        key = unquote_plus(obj.key)
+        handle_object(S3Object(key, int(obj.get("size") or 0), token), context, receive_count)
 
 
 # --- the normalize worker -------------------------------------------------------------------------
@@ -118,7 +125,7 @@ def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
                      storage.content_type_for(f"x.{extension}"))
         _advance(job, {"file_size": obj.size}, ["file"], done=True)
         return
-    normalize = pipeline.get("normalize", True)
+    normalize = pipeline.get("encode", True)
     _check_space(work, obj.size, "the original")
     source = os.path.join(work, f"source.{extension}")
     storage.download_file(obj.key, source)

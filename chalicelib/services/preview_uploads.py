@@ -90,7 +90,7 @@ def _expect_upload(ctx, kind: str, extension: str, original_name: str, normalize
             "original_name": original_name, "extension": served_extension(kind, extension),
             "status": "processing", "status_reason": None,
             "data": {**(body.get("data") or {}), **({"original_file_size": size} if size else {})},
-            "pipeline": {"kind": kind, "source_key": key, "source_extension": extension, "normalize": normalize,
+            "pipeline": {"kind": kind, "source_key": key, "source_extension": extension, "encode": normalize,
                          "stages": STAGES[kind], "received": False, "variants": []},
         }
 
