@@ -50,7 +50,7 @@ def issue_access_token(person_id: str, lifetime: datetime.timedelta | None = Non
 
 
 def _encode(person_id: str, token_type: str, lifetime: datetime.timedelta) -> str:
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     claims = {"sub": person_id, "type": token_type, "iat": now, "exp": now + lifetime, "jti": str(uuid.uuid4())}
     return jwt.encode(claims, settings().jwt_secret, algorithm=_ALGORITHM)
 

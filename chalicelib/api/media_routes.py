@@ -13,7 +13,13 @@ API Gateway never carries (or compresses) the bytes."""
 from chalice import Blueprint
 
 from chalicelib.api.http import created, link, require_uuid, route
-from chalicelib.services import attachments, avatars, preview_backgrounds, preview_media, preview_uploads
+from chalicelib.services import (
+    attachments,
+    avatars,
+    preview_backgrounds,
+    preview_media,
+    preview_uploads,
+)
 
 _ROUTES: list[tuple[str, tuple, str, object]] = []
 

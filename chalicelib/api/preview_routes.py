@@ -4,7 +4,13 @@ list, attachments and a project's preview backgrounds."""
 from chalice import Blueprint
 
 from chalicelib.api.http import created, link, no_content, route
-from chalicelib.services import attachments, batch_comments, preview_backgrounds, preview_media, previews
+from chalicelib.services import (
+    attachments,
+    batch_comments,
+    preview_backgrounds,
+    preview_media,
+    previews,
+)
 
 blueprint = Blueprint(__name__)
 

@@ -7,10 +7,10 @@ import datetime
 import uuid
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 
 from chalicelib.errors import Conflict
 
@@ -77,7 +77,7 @@ class Record(Model):
 
 def now_iso() -> str:
     # Microseconds and a fixed width so that timestamps sort as strings (gazu compares them).
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 def new_id() -> str:

@@ -5,7 +5,7 @@ import tempfile
 
 from chalicelib import auth, media, storage
 from chalicelib.auth import Caller
-from chalicelib.errors import NotFound
+from chalicelib.errors import Invalid, NotFound
 from chalicelib.models import records
 from chalicelib.services import avatars, data
 from chalicelib.services.media_links import Download, parse_file_name
@@ -37,7 +37,7 @@ def _store_thumbnail(attachment_id: str, content: bytes) -> bool:
     with tempfile.TemporaryDirectory(prefix="reelbase-attachment-") as work:
         try:
             fitted = avatars.fitted_png(content, media.thumbnails.RECTANGLE_SIZE, work)
-        except Exception:  # an unreadable "picture" is still a fine attachment
+        except Invalid:  # an unreadable "picture" is still a fine attachment
             return False
         storage.upload_file(fitted, storage.attachment_thumbnail_key(attachment_id), "image/png")
     return True

@@ -9,9 +9,9 @@ from chalicelib.auth import Caller
 from chalicelib.errors import Invalid, NotFound
 from chalicelib.models import records
 from chalicelib.services import avatars, data
+from chalicelib.services import collections as c
 from chalicelib.services.media_links import Download, parse_file_name
 from chalicelib.services.validation import check_value
-from chalicelib.services import collections as c
 
 KIND = "PreviewBackgroundFile"
 EXTENSIONS = ("hdr", "exr", "png", "jpg", "jpeg")
@@ -55,7 +55,7 @@ def _thumbnail(content: bytes, extension: str, work: str) -> str:
 
 
 def download(caller: Caller, file_name: str) -> Download:
-    background_id, extension = parse_file_name(file_name)
+    background_id, _ = parse_file_name(file_name)
     background = data.require(KIND, background_id, "Preview background file")
     if not background.get("original_name"):
         raise NotFound("This preview background file has no file yet")

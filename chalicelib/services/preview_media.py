@@ -10,11 +10,11 @@ from chalicelib import auth, media, storage
 from chalicelib.auth import Caller
 from chalicelib.errors import Invalid, NotFound
 from chalicelib.models import records
+from chalicelib.services import collections as c
 from chalicelib.services import preview_index, preview_names, previews
 from chalicelib.services.media_links import Download, Processing, parse_file_name
 from chalicelib.services.preview_pipeline import preview_canvas
 from chalicelib.services.validation import check_value
-from chalicelib.services import collections as c
 
 # A request must answer within API Gateway's 29 s.
 REQUEST_FFMPEG_SECONDS = 20
@@ -27,7 +27,7 @@ _THUMBNAIL_VARIANTS = ("thumbnail", "thumbnail-square", "original")
 
 def download(caller: Caller, store: str, route: str, file_name: str, attachment: bool = False):
     """GET {movies|pictures}/{route}/preview-files/<id>.<ext> and .../<id>/download."""
-    preview_id, extension = parse_file_name(file_name, extension_required=not attachment)
+    preview_id, _ = parse_file_name(file_name, extension_required=not attachment)
     ctx = previews.load(preview_id)
     if store == "pictures" and route == "originals" and (ctx.preview.get("pipeline") or {}).get("kind") == "file":
         variants = ["file"]  # a pdf, zip, ... stored as it is

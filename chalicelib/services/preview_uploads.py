@@ -8,9 +8,9 @@ from chalicelib import auth, storage
 from chalicelib.auth import Caller
 from chalicelib.errors import Invalid
 from chalicelib.models import records
+from chalicelib.services import collections as c
 from chalicelib.services import preview_index, previews
 from chalicelib.services.validation import check_value
-from chalicelib.services import collections as c
 
 # Zou's classes of upload (zou.md §1.1), decided by the file name's extension.
 PICTURE_EXTENSIONS = frozenset({"jpe", "jpeg", "jpg", "png"})

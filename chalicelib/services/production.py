@@ -6,8 +6,8 @@ from chalicelib import auth
 from chalicelib.auth import Caller
 from chalicelib.errors import Forbidden, Invalid
 from chalicelib.models import records
-from chalicelib.services import collections as c
 from chalicelib.services import attachments as attachment_files
+from chalicelib.services import collections as c
 from chalicelib.services import data
 from chalicelib.services.validation import check_value, clean_body
 
