@@ -80,3 +80,22 @@ def ffprobe_streams():
                 "format": parsed["format"], "count": len(streams)}
 
     return probe
+
+
+@pytest.fixture(scope="session")
+def ready_movie(api, studio, clips) -> dict:
+    """One processed movie preview shared by the tests that only read it."""
+    return Previews(api, studio).ready(clips["4x3"])
+
+
+@pytest.fixture
+def fresh_task(api, studio, demo, unique) -> dict:
+    """A new shot of the studio project with its Animation task (no previews yet)."""
+    project_id = studio["project"]["id"]
+    shot = api["admin"].post(f"/data/projects/{project_id}/shots",
+                             json={"name": unique("SH"), "sequence_id": studio["sequence"]["id"]}).json()
+    task = api["admin"].post("/data/tasks", json={
+        "project_id": project_id, "entity_id": shot["id"], "task_type_id": studio["task_type"]["id"],
+        "task_status_id": demo["statuses"]["todo"]["id"], "assignees": [demo["people"]["user"]["id"]]})
+    assert task.status_code == 201, task.text
+    return task.json()
