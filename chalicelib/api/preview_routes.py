@@ -103,6 +103,16 @@ def attachment_file(request, attachment_file_id):
     return attachments.get(request.caller, attachment_file_id)
 
 
+@route(blueprint, "/data/tasks/{task_id}/attachment-files")
+def task_attachment_files(request, task_id):
+    return attachments.for_task(request.caller, task_id)
+
+
+@route(blueprint, "/data/projects/{project_id}/attachment-files")
+def project_attachment_files(request, project_id):
+    return attachments.for_project(request.caller, project_id)
+
+
 @route(blueprint, "/data/attachment-files/{attachment_file_id}/file/{file_name}")
 def attachment_file_content(request, attachment_file_id, file_name):
     return link(attachments.download(request.caller, attachment_file_id, file_name))

@@ -51,6 +51,23 @@ def _require_readable(caller: Caller, attachment_id: str) -> dict:
     return attachment
 
 
+def for_task(caller: Caller, task_id: str) -> list[dict]:
+    """GET data/tasks/{id}/attachment-files: the attachments of the task's comments (two reads)."""
+    task = data.require("Task", task_id)
+    auth.check_task_access(caller, task, data.require_project(task["project_id"]))
+    ids = [i for comment in records.query_parent(task_id, "Comment") for i in comment.get("attachment_files") or []]
+    found = records.batch_get(ids)
+    return [data.serialize(found[i]) for i in ids if i in found]
+
+
+def for_project(caller: Caller, project_id: str) -> list[dict]:
+    """GET data/projects/{id}/attachment-files."""
+    project = data.require_project(project_id)
+    auth.check_project_access(caller, project)
+    auth.block_vendor(caller)
+    return [data.serialize(a) for a in records.query_project(project_id, KIND)]
+
+
 def get(caller: Caller, attachment_id: str) -> dict:
     return data.serialize(_require_readable(caller, attachment_id))
 
