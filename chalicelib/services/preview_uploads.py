@@ -137,8 +137,8 @@ def store_file(ctx, extension: str, original_name: str, content: bytes) -> dict:
         "file_size": len(content),
         "pipeline": {"kind": "file", "stages": [], "received": True, "variants": ["file"]}},
         expected_kind=previews.KIND)
-    previews.unmark_running(preview["id"])
     preview_index.record_preview(preview)
+    previews.on_ready(preview)
     return preview
 
 
