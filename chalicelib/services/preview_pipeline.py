@@ -74,8 +74,8 @@ class Job:
 # --- SQS batches ---------------------------------------------------------------------------------
 
 def process_batch(event: dict, context, handle_object) -> dict:
-    """Run `handle_object(s3_object, context, receive_count)` for each S3 object of the
-    batch; failed messages are reported (ReportBatchItemFailures), the rest are consumed."""
+    """Run `handle_object(s3_object, context)` for each S3 object of the batch; failed
+    messages are reported (ReportBatchItemFailures), the rest are consumed."""
     # One processor per invocation: the local stack runs handlers on several threads.
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -100,18 +100,17 @@ def _handle_message(record, context, handle_object) -> None:
         # S3 sends one test event when a notification is configured.
         logger.info("S3 test event or unknown message: skipped", extra={"message_id": record.message_id})
         return
-    receive_count = int(record.attributes.approximate_receive_count or 1)
     for s3_record in S3Event(message).records:
         obj = s3_record.s3.get_object
         token = obj.get("sequencer") or f"{obj.etag}@{s3_record.event_time}"
         # Keys arrive URL-encoded (`quote_plus`; moto even encodes "/" as %2F).
         key = unquote_plus(obj.key)
-        handle_object(S3Object(key, int(obj.get("size") or 0), token), context, receive_count)
+        handle_object(S3Object(key, int(obj.get("size") or 0), token), context)
 
 
 # --- the normalize worker -------------------------------------------------------------------------
 
-def normalize_object(obj: S3Object, context, receive_count: int = 1) -> None:
+def normalize_object(obj: S3Object, context) -> None:
     match = _UPLOAD_KEY.match(obj.key)
     if not match:
         logger.info("not a preview upload: skipped", extra={"s3_key": obj.key})
@@ -191,7 +190,7 @@ def _project_and_entity(preview: dict) -> tuple[dict, dict | None]:
 
 # --- the images worker ----------------------------------------------------------------------------
 
-def images_object(obj: S3Object, context, receive_count: int = 1) -> None:
+def images_object(obj: S3Object, context) -> None:
     picture, movie = _PICTURE_KEY.match(obj.key), _MOVIE_KEY.match(obj.key)
     if not picture and not movie:
         logger.info("not a preview picture or normalized movie: skipped", extra={"s3_key": obj.key})

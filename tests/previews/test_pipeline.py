@@ -150,7 +150,8 @@ def test_a_duplicated_event_is_processed_once(stack, previews, clips):
                                                  Key=storage.preview_key(preview["id"], "movie"))["LastModified"]
     # Once more through the real queue, after the work is done.
     sqs = aws.client("sqs")
-    queue_url = sqs.get_queue_url(QueueName=stack.app.event_sources[0].queue)["QueueUrl"]
+    queue = next(source.queue for source in stack.app.event_sources if source.name == "normalize_preview")
+    queue_url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
     sqs.send_message(QueueUrl=queue_url, MessageBody=s3_event_body(key))
     _wait_for_empty_queue(sqs, queue_url)
     stored = records.get(preview["id"])
