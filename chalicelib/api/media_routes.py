@@ -73,6 +73,12 @@ def preview_movie_low(request, file_name):
     return link(preview_media.download(request.caller, "movies", "low", file_name))
 
 
+@_media("/movies/source/preview-files/{file_name}")
+def preview_movie_source(request, file_name):
+    # The upload as it arrived (kept whatever happens to it).
+    return link(preview_media.download(request.caller, "movies", "source", file_name))
+
+
 @_media("/movies/tiles/preview-files/{file_name}")
 def preview_tile(request, file_name):
     return link(preview_media.download(request.caller, "movies", "tiles", file_name))

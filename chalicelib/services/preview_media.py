@@ -18,7 +18,7 @@ from chalicelib.services.validation import check_value
 
 # A request must answer within API Gateway's 29 s.
 REQUEST_FFMPEG_SECONDS = 20
-MOVIE_ROUTES = {"originals": ["movie", "low"], "low": ["low", "movie"], "tiles": ["tile"]}
+MOVIE_ROUTES = {"originals": ["movie", "low"], "low": ["low", "movie"], "tiles": ["tile"], "source": ["source"]}
 PICTURE_ROUTES = {"thumbnails": ["thumbnail"], "thumbnails-square": ["thumbnail-square"],
                   "previews": ["preview"], "originals": ["original"]}
 # Zou lets anyone but vendors see these of a shared entity's main preview.
@@ -61,6 +61,10 @@ def locate(ctx: previews.PreviewContext, variants: list[str], attachment: bool =
 
 
 def _object_of(preview: dict, variant: str) -> tuple[str, str, str]:
+    if variant == "source":
+        pipeline = preview["pipeline"]
+        extension = pipeline.get("source_extension") or "bin"
+        return pipeline["source_key"], extension, storage.content_type_for(f"x.{extension}")
     if variant == "file":
         extension = preview.get("extension") or "bin"
         return (storage.preview_key(preview["id"], f"file.{extension}"), extension,

@@ -282,7 +282,9 @@ def claim(preview_id: str, stage: str, lease_seconds: float) -> Job | None:
             return {"status": "broken", "status_reason": outcome["broken"]}
         else:
             outcome["attempt"] = state.get("attempts", 0) + 1
-            return {"pipeline": {**pipeline, "received": True, stage: {
+            # The original has arrived: it is served by movies/source from now on.
+            variants = sorted(set(pipeline.get("variants") or []) | {"source"})
+            return {"pipeline": {**pipeline, "received": True, "variants": variants, stage: {
                 **state, "attempts": outcome["attempt"], "lease_until": now + lease_seconds, "started_at": now}}}
         return None
 

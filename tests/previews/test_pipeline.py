@@ -127,6 +127,8 @@ def test_a_corrupt_movie_is_broken_with_a_reason_and_kept(api, previews, clips):
     assert broken["status"] == "broken"
     assert broken["status_reason"] and "media" in broken["status_reason"].lower()
     assert s3_keys(f"{storage.UPLOAD_PREFIX}{preview['id']}/")  # the original is never lost
+    source = api["manager"].get(f"/movies/source/preview-files/{preview['id']}.mp4")
+    assert requests.get(source.headers["Location"], timeout=10).content == clips["corrupt"].read_bytes()
     answer = api["manager"].get(f"/movies/originals/preview-files/{preview['id']}.mp4")
     assert answer.status_code == 404 and broken["status_reason"] in answer.json()["message"]
     running = api["admin"].get("/data/playlists/preview-files/running", params={"limit": 1000}).json()
