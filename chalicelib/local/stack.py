@@ -99,8 +99,8 @@ class LocalStack:
         for key, value in stage_config.environment_variables.items():
             os.environ.setdefault(key, value)
         import app as app_module
-        from chalicelib import models
         from chalicelib.config import settings
+        from chalicelib import models
 
         settings.cache_clear()
         models.configure()

@@ -12,7 +12,7 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=None)
 def _adapter(kind: str) -> TypeAdapter:
     return TypeAdapter({
         c.STR: StrictStr, c.TEXT: StrictStr, c.INT: int, c.FLOAT: float, c.BOOL: StrictBool,
