@@ -2,7 +2,7 @@
 the cloud and in the local stack):
 
 - normalize: an original under `uploads/previews/` (movies, other files) becomes the
-  normalized `movie.mp4` at the project's fps and canvas (then `low.mp4`), or a stored file;
+  normalized `movie.mp4` at the project's fps and canvas and `low.mp4`, or a stored file;
 - images: the normalized `movie.mp4` (or an original under `uploads/pictures/`) becomes the
   thumbnails, the full-size picture and the tile sprite.
 
@@ -21,6 +21,7 @@ import re
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
@@ -144,18 +145,21 @@ def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
     _check_space(work, obj.size + source_info.duration * _ENCODED_BYTES_PER_SECOND, "the normalized movies")
     project, entity = _project_and_entity(preview)
     fps, width, height = preview_canvas(project, entity)
-    movie = os.path.join(work, "movie.mp4")
-    movie_info = media.normalize_movie(source, movie, fps, width, height, source_info=source_info,
-                                       timeout=_time_left(context, share=0.75))
-    # Written first: its S3 event starts the images worker while the low-def encodes.
-    storage.upload_file(movie, storage.preview_key(preview["id"], "movie"), "video/mp4")
-    _advance(job, {**_movie_fields(movie_info, os.path.getsize(movie)), "data": original}, ["movie"])
-    os.remove(movie)
-    low = os.path.join(work, "low.mp4")
-    media.normalize_movie(source, low, fps, width, height, low_def=True, source_info=source_info,
-                          preset=LOW_DEF_PRESET, timeout=_time_left(context))
+    movie, low = os.path.join(work, "movie.mp4"), os.path.join(work, "low.mp4")
+    # x264's `slow` high-definition encode leaves cores idle (its frame threads wait on each
+    # other): the low-definition encode runs beside it on them, not after it.
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        low_encode = beside.submit(media.normalize_movie, source, low, fps, width, height, low_def=True,
+                                   source_info=source_info, preset=LOW_DEF_PRESET, timeout=_time_left(context))
+        movie_info = media.normalize_movie(source, movie, fps, width, height, source_info=source_info,
+                                           timeout=_time_left(context, share=0.9))
+        low_encode.result()  # a failed low-definition encode breaks the preview too
+    # low.mp4 is stored and recorded first, so that the images worker (started by
+    # movie.mp4's S3 event) finds it and decodes it, not the 28 Mb/s movie, for the tile.
     storage.upload_file(low, storage.preview_key(preview["id"], "low"), "video/mp4")
-    _advance(job, {}, ["low"], done=True)
+    _advance(job, {**_movie_fields(movie_info, os.path.getsize(movie)), "data": original}, ["low"])
+    storage.upload_file(movie, storage.preview_key(preview["id"], "movie"), "video/mp4")
+    _advance(job, {}, ["movie"], done=True)
 
 
 def _movie_fields(info: media.MovieInfo, file_size: int) -> dict:
@@ -211,19 +215,26 @@ def _picture_images(job: Job, obj: S3Object, work: str, context) -> None:
 
 
 def _movie_images(job: Job, obj: S3Object, work: str, context) -> None:
+    preview_id = job.preview["id"]
+    # The first frame is read through a presigned URL (faststart: the index, then one frame),
+    # so the full-size movie is never downloaded.
+    pictures = media.movie_pictures(storage.presigned_get(obj.key), work)
+    variants = _upload_pictures(preview_id, pictures)
+    # The tile decodes every frame: from the low-definition movie when there is one (same
+    # frames, same display aspect, so the same geometry at 100 px a tile, and a fifth of the bits).
+    has_low = "low" in ((job.preview.get("pipeline") or {}).get("variants") or [])
+    tile_source_key = storage.preview_key(preview_id, "low") if has_low else obj.key
     _check_space(work, obj.size, "the normalized movie")
-    movie = os.path.join(work, "movie.mp4")
-    storage.download_file(obj.key, movie)
-    pictures = media.movie_pictures(movie, work)
-    variants = _upload_pictures(job.preview["id"], pictures)
+    tile_source = os.path.join(work, "tile-source.mp4")
+    storage.download_file(tile_source_key, tile_source)
     tile = os.path.join(work, "tile.png")
     try:
-        media.generate_tile(movie, tile, timeout=_time_left(context))
-        storage.upload_file(tile, storage.preview_key(job.preview["id"], "tile"), "image/png")
+        media.generate_tile(tile_source, tile, timeout=_time_left(context))
+        storage.upload_file(tile, storage.preview_key(preview_id, "tile"), "image/png")
         variants.append("tile")
     except media.MediaError as error:
         # As Zou: a preview without a tile is still ready; the tile route answers 404.
-        logger.warning("tile failed", extra={"preview_file_id": job.preview["id"], "reason": error.reason})
+        logger.warning("tile failed", extra={"preview_file_id": preview_id, "reason": error.reason})
     _advance(job, {}, variants, done=True)
 
 
