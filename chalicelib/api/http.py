@@ -9,8 +9,8 @@ from aws_lambda_powertools import Logger
 from chalice import Response
 
 from chalicelib import auth
-from chalicelib.errors import DomainError, Invalid, TooLarge
 from chalicelib.config import settings
+from chalicelib.errors import DomainError, Invalid, TooLarge
 from chalicelib.services.media_links import Processing
 
 logger = Logger(service="reelbase-api", child=False)

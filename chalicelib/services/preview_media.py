@@ -13,7 +13,6 @@ from chalicelib.models import records
 from chalicelib.services import collections as c
 from chalicelib.services import preview_index, preview_names, previews
 from chalicelib.services.media_links import Download, Processing, parse_file_name
-from chalicelib.services.preview_pipeline import preview_canvas
 from chalicelib.services.validation import check_value
 
 # A request must answer within API Gateway's 29 s.
@@ -111,7 +110,7 @@ def extract_frame(caller: Caller, preview_id: str, raw_frame_number) -> Download
 
 
 def _extract(ctx: previews.PreviewContext, movie_url: str, out_png: str, frame_number: int) -> None:
-    fps, _, _ = preview_canvas(ctx.project, ctx.entity)
+    fps, _, _ = previews.preview_canvas(ctx.project, ctx.entity)
     try:
         media.extract_frame(movie_url, out_png, frame_number=frame_number, fps=fps, timeout=REQUEST_FFMPEG_SECONDS)
     except media.MediaError as error:
@@ -168,8 +167,8 @@ def set_main_preview(caller: Caller, preview_id: str, body: dict) -> dict:
                                   "thumbnail-square": pictures.thumbnail_square,
                                   "preview": pictures.preview}.items():
                 storage.upload_file(path, storage.preview_key(preview_id, variant), "image/png")
-        preview = records.update(preview_id, {"data": {**(ctx.preview.get("data") or {}),
-                                                       "thumbnail_frame": frame_number}},
+        preview = records.update(preview_id, lambda body: {"data": {**(body.get("data") or {}),
+                                                                    "thumbnail_frame": frame_number}},
                                  expected_kind=previews.KIND)
         preview_index.record_preview(preview)
     return previews.make_main_preview(ctx)

@@ -34,7 +34,6 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes import S3Event
 
 from chalicelib import media, storage
-from chalicelib.media import encoding
 from chalicelib.models import records
 from chalicelib.services import preview_index, previews
 
@@ -144,7 +143,7 @@ def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
         return
     _check_space(work, obj.size + source_info.duration * _ENCODED_BYTES_PER_SECOND, "the normalized movies")
     project, entity = _project_and_entity(preview)
-    fps, width, height = preview_canvas(project, entity)
+    fps, width, height = previews.preview_canvas(project, entity)
     movie, low = os.path.join(work, "movie.mp4"), os.path.join(work, "low.mp4")
     # x264's `slow` high-definition encode leaves cores idle (its frame threads wait on each
     # other): the low-definition encode runs beside it on them, not after it.
@@ -165,26 +164,6 @@ def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
 def _movie_fields(info: media.MovieInfo, file_size: int) -> dict:
     return {"width": info.width, "height": info.height, "duration": round(info.duration, 3),
             "fps": info.fps, "frame_count": info.frame_count, "file_size": file_size}
-
-
-def preview_canvas(project: dict, entity: dict | None) -> tuple[str, int | None, int]:
-    """Zou's `get_preview_file_fps` and `get_preview_file_dimensions` (zou.md §1.2):
-    ("25.000", width or None to follow the source, height); the entity's data overrides."""
-    entity_data = (entity or {}).get("data") or {}
-    raw_fps = str(entity_data.get("fps") or project.get("fps") or "25").replace(",", ".")
-    try:
-        fps = f"{float(encoding.fps_fraction(raw_fps)):.3f}"
-    except ValueError:
-        fps = "25.000"
-    width, height = None, 1080
-    resolution = str(project.get("resolution") or "")
-    if re.fullmatch(r"\d{3,4}x\d{3,4}", str(entity_data.get("resolution") or "")):
-        resolution = entity_data["resolution"]
-    if re.fullmatch(r"\d{3,4}x\d{3,4}", resolution):
-        width, height = (int(side) for side in resolution.split("x"))
-    elif re.fullmatch(r"x\d{3,4}", resolution):
-        height = int(resolution[1:])
-    return fps, width, height
 
 
 def _project_and_entity(preview: dict) -> tuple[dict, dict | None]:

@@ -7,11 +7,13 @@ project = the task's project) and carries `entity_id` and `task_type_id` copied 
 the task, because playlists read previews by entity (chalicelib.services.preview_index,
 kept current from here). Uploading is chalicelib.services.preview_uploads; processing
 is chalicelib.services.preview_pipeline."""
+import re
 from dataclasses import dataclass
 
 from chalicelib import auth, storage
 from chalicelib.auth import Caller
 from chalicelib.errors import Conflict, Invalid, NotFound
+from chalicelib.media import encoding
 from chalicelib.models import records
 from chalicelib.services import collections as c
 from chalicelib.services import data, preview_index, preview_names
@@ -56,6 +58,26 @@ def serialize(preview: dict, relations: bool = True) -> dict:
     if not relations:
         out.pop("comments", None)
     return out
+
+
+def preview_canvas(project: dict, entity: dict | None) -> tuple[str, int | None, int]:
+    """Zou's `get_preview_file_fps` and `get_preview_file_dimensions` (zou.md §1.2):
+    ("25.000", width or None to follow the source, height); the entity's data overrides."""
+    entity_data = (entity or {}).get("data") or {}
+    raw_fps = str(entity_data.get("fps") or project.get("fps") or "25").replace(",", ".")
+    try:
+        fps = f"{float(encoding.fps_fraction(raw_fps)):.3f}"
+    except ValueError:
+        fps = "25.000"
+    width, height = None, 1080
+    resolution = str(project.get("resolution") or "")
+    if re.fullmatch(r"\d{3,4}x\d{3,4}", str(entity_data.get("resolution") or "")):
+        resolution = entity_data["resolution"]
+    if re.fullmatch(r"\d{3,4}x\d{3,4}", resolution):
+        width, height = (int(side) for side in resolution.split("x"))
+    elif re.fullmatch(r"x\d{3,4}", resolution):
+        height = int(resolution[1:])
+    return fps, width, height
 
 
 # --- creation: Zou's revision and position rules (zou.md §6.2) ------------------------------

@@ -116,3 +116,12 @@ def sqs_event(*bodies: str) -> dict:
                         for n, body in enumerate(bodies)]}
 
 
+
+
+def eventually(read, expected, timeout: float = 10):
+    """`read()` once it equals `expected` (what follows a preview becoming ready, such as its
+    task's last preview, is written just after the status)."""
+    deadline = time.monotonic() + timeout
+    while (value := read()) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return value

@@ -9,6 +9,7 @@ from chalice.local import LambdaContext
 from preview_helpers import (
     PROJECT_HEIGHT,
     PROJECT_WIDTH,
+    eventually,
     picture_size,
     s3_bytes,
     s3_event_body,
@@ -54,11 +55,16 @@ def test_presigned_movie_becomes_ready_in_the_project_format(previews, clips, ff
     assert picture_size(storage.preview_key(preview["id"], "tile")) == (8 * 178, math.ceil(24 / 8) * 100)
     # The original is kept; playlists find the preview in its entity's summary.
     assert s3_keys(f"{storage.UPLOAD_PREFIX}{preview['id']}/") == [f"{storage.UPLOAD_PREFIX}{preview['id']}/source.mp4"]
-    summary = preview_index.previews_by_entity([preview["entity_id"]])[preview["entity_id"]]
-    assert {"id": preview["id"], "status": "ready", "width": PROJECT_WIDTH} == {
-        k: v for k, v in next(s for s in summary if s["id"] == preview["id"]).items() if k in ("id", "status", "width")}
+    def summary():
+        previews_of_entity = preview_index.previews_by_entity([preview["entity_id"]])[preview["entity_id"]]
+        return {k: v for item in previews_of_entity if item["id"] == preview["id"]
+                for k, v in item.items() if k in ("id", "status", "width")}
+
+    expected = {"id": preview["id"], "status": "ready", "width": PROJECT_WIDTH}
+    assert eventually(summary, expected) == expected
     # Zou: a ready first-position preview becomes its task's last preview.
-    assert records.get(studio["task"]["id"])["last_preview_file_id"] == preview["id"]
+    assert eventually(lambda: records.get(studio["task"]["id"])["last_preview_file_id"], preview["id"]) == \
+        preview["id"]
 
 
 def test_differently_shaped_movies_get_identical_stream_parameters(previews, clips, ffprobe_streams):

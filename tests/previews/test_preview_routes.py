@@ -6,7 +6,13 @@ import json
 import pytest
 import requests
 from PIL import Image
-from preview_helpers import PROJECT_HEIGHT, PROJECT_WIDTH, Previews, s3_bytes
+from preview_helpers import (
+    PROJECT_HEIGHT,
+    PROJECT_WIDTH,
+    Previews,
+    eventually,
+    s3_bytes,
+)
 
 from chalicelib import storage
 from chalicelib.models import records
@@ -130,7 +136,7 @@ def test_deleting_unlinks_the_preview_everywhere(api, fresh_task, studio, previe
     previews_of_task = Previews(api, {**studio, "task": fresh_task})
     older = previews_of_task.ready(clips["picture"])
     newer = previews_of_task.ready(clips["picture"])
-    assert records.get(fresh_task["id"])["last_preview_file_id"] == newer["id"]
+    assert eventually(lambda: records.get(fresh_task["id"])["last_preview_file_id"], newer["id"]) == newer["id"]
     api["manager"].put(f"/actions/preview-files/{newer['id']}/set-main-preview", json={})
     assert api["user"].delete(f"/data/preview-files/{newer['id']}").status_code == 403
     assert api["manager"].delete(f"/data/preview-files/{newer['id']}").status_code == 204
@@ -308,8 +314,8 @@ def test_running_previews_page_with_a_cursor(api, previews, clips):
                             params={"cursor_preview_file_id": "nope"}).status_code == 400
     assert api["admin"].get("/data/playlists/preview-files/running", params={"limit": 0}).status_code == 400
     done = previews.ready(clips["picture"])
-    listed = api["admin"].get("/data/playlists/preview-files/running", params={"limit": 50}).json()
-    assert done["id"] not in {p["id"] for p in listed}
+    assert eventually(lambda: done["id"] in {p["id"] for p in api["admin"].get(
+        "/data/playlists/preview-files/running", params={"limit": 50}).json()}, False) is False
 
 
 # --- batch comments -----------------------------------------------------------------------------------
