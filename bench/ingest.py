@@ -70,7 +70,7 @@ def through_the_pipeline(clip: pathlib.Path, seeded: dict) -> dict:
         body = records.get(preview["id"])
         if body["status"] != "processing":
             break
-        time.sleep(0.02)
+        time.sleep(0.1)  # each poll is a request to moto, in this process: keep them few
     elapsed = time.perf_counter() - started
     if body["status"] != "ready":
         raise SystemExit(f"the preview ended {body['status']}: {body.get('status_reason')}")
