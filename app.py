@@ -4,7 +4,9 @@ Only wiring lives here: blueprints under /api (gazu's host) and event handlers."
 from chalice import Chalice
 
 from chalicelib import models
-from chalicelib.api import auth_routes, data_routes, files_routes
+from chalicelib.api import auth_routes, data_routes, files_routes, media_routes, preview_routes
+from chalicelib.config import settings
+from chalicelib.services import preview_pipeline
 
 app = Chalice(app_name="reelbase")
 # Downloads redirect to S3, but small binary bodies (multipart uploads, PNG frames)
@@ -16,3 +18,24 @@ models.configure()
 app.register_blueprint(auth_routes.blueprint, url_prefix="/api")
 app.register_blueprint(data_routes.blueprint, url_prefix="/api")
 app.register_blueprint(files_routes.blueprint, url_prefix="/api")
+app.register_blueprint(preview_routes.blueprint, url_prefix="/api")
+app.register_blueprint(media_routes.make_blueprint(), url_prefix="/api")
+# Kitsu's reverse proxy strips /api, so tools that talk to Zou directly use /pictures and /movies.
+app.register_blueprint(media_routes.make_blueprint(), name_prefix="root_")
+
+
+# Preview workers (chalicelib.services.preview_pipeline): S3 ObjectCreated -> SQS -> here.
+# Queue names are per stage, so they are read from the stage's settings when the app is
+# loaded (Chalice needs them to package the event source mappings).
+
+@app.on_sqs_message(queue=settings().preview_normalize_queue, batch_size=1, name="normalize_preview")
+def normalize_preview(event):
+    # One movie per invocation: its encode gets the whole 15 minutes.
+    return preview_pipeline.process_batch(event.to_dict(), event.context, preview_pipeline.normalize_object)
+
+
+@app.on_sqs_message(queue=settings().preview_images_queue, batch_size=4, name="preview_images")
+def preview_images(event):
+    # Thumbnails and tiles are light: a burst (a batch comment of pictures) shares invocations,
+    # and a failed message is reported alone (ReportBatchItemFailures).
+    return preview_pipeline.process_batch(event.to_dict(), event.context, preview_pipeline.images_object)

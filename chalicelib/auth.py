@@ -50,7 +50,7 @@ def issue_access_token(person_id: str, lifetime: datetime.timedelta | None = Non
 def _encode(person_id: str, token_type: str, lifetime: datetime.timedelta) -> str:
     import jwt  # PyJWT pulls in cryptography: loaded on first use, not at cold start
 
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     claims = {"sub": person_id, "type": token_type, "iat": now, "exp": now + lifetime, "jti": str(uuid.uuid4())}
     return jwt.encode(claims, settings().jwt_secret, algorithm=_ALGORITHM)
 
@@ -190,6 +190,88 @@ def check_output_file_content_access(caller: Caller, output_file: dict, project:
     if in_team(caller, project) and (caller.role == "manager" or output_file.get("person_id") == caller.id):
         return
     raise Forbidden("Only the author of this output file or a manager of the project may upload its content")
+
+
+def check_task_status_access(caller: Caller, status: dict) -> None:
+    """Artists and vendors may only set statuses open to artists, clients those open to clients."""
+    if caller.role == "client" and not status.get("is_client_allowed", True):
+        raise Forbidden("Clients may not set this status")
+    if caller.role in ("user", "vendor") and not status.get("is_artist_allowed", True):
+        raise Forbidden("Artists may not set this status")
+
+
+# --- preview files (Zou's blueprints/previews, zou.md §8) -------------------------------
+
+def check_preview_upload_access(caller: Caller, task: dict, project: dict, task_type: dict | None = None,
+                                entity: dict | None = None) -> None:
+    """Adding, uploading and reordering previews: task action access (team clients included)."""
+    check_task_action_access(caller, task, project, task_type, entity)
+
+
+def check_preview_download_access(caller: Caller, task: dict, project: dict) -> None:
+    """Movies, tiles, `previews` pictures and files: task access."""
+    check_task_access(caller, task, project)
+
+
+def check_preview_thumbnail_access(caller: Caller, preview: dict, entity: dict | None, project: dict) -> None:
+    """Thumbnails and the original picture: anyone but a vendor may see the main preview of
+    a shared entity (shared assets are shown across projects); otherwise project and entity access."""
+    if entity is not None and entity.get("is_shared") and entity.get("preview_file_id") == preview["id"] \
+            and caller.role != "vendor":
+        return
+    if entity is None:
+        check_project_access(caller, project)
+    else:
+        check_entity_access(caller, entity, project)
+
+
+def check_preview_annotation_access(caller: Caller, project: dict, task_type: dict | None = None) -> None:
+    """Drawing on previews: a team manager, client, or supervisor of the task type's
+    department (or with no department); artists and vendors may not."""
+    check_project_access(caller, project)
+    if caller.is_admin or caller.role in ("manager", "client"):
+        return
+    if caller.role == "supervisor":
+        departments = caller.person.get("departments") or []
+        if not departments or (task_type and task_type.get("department_id") in departments):
+            return
+    raise Forbidden("Only managers, supervisors and clients annotate previews")
+
+
+def check_set_main_preview_access(caller: Caller, entity: dict, project: dict) -> None:
+    """Project and entity access; clients may not choose an entity's thumbnail."""
+    if caller.role == "client":
+        raise Forbidden("Clients may not set the main preview")
+    check_entity_access(caller, entity, project)
+
+
+def check_preview_edit_access(caller: Caller, project: dict) -> None:
+    """CRUD PUT and DELETE of a preview file, extract-frame: a manager of the project."""
+    check_manager_project_access(caller, project)
+
+
+def check_preview_read_access(caller: Caller, task: dict, project: dict) -> None:
+    """CRUD GET of a preview file: a vendor must be assigned to its task."""
+    check_task_access(caller, task, project)
+
+
+# --- avatars -----------------------------------------------------------------------------
+
+def check_avatar_upload_access(caller: Caller, kind: str, record: dict) -> None:
+    """Persons: themselves or an admin; projects: a manager of the project; organisations: an admin."""
+    if kind == "persons":
+        if caller.id != record["id"]:
+            check_admin(caller)
+    elif kind == "projects":
+        check_manager_project_access(caller, record)
+    else:
+        check_admin(caller)
+
+
+def check_avatar_read_access(caller: Caller, kind: str, record: dict) -> None:
+    """Project avatars need project access (managers see every project's); others are open."""
+    if kind == "projects" and caller.role != "manager":
+        check_project_access(caller, record)
 
 
 def check_playlist_view(caller: Caller, playlist: dict, project: dict) -> None:

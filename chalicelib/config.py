@@ -22,6 +22,8 @@ class Settings:
     ses_sender: str
     event_bus_name: str
     public_api_url: str
+    preview_normalize_queue: str
+    preview_images_queue: str
 
     @property
     def jwt_secret(self) -> str:
@@ -50,6 +52,8 @@ def settings() -> Settings:
         ses_sender=os.environ.get("SES_SENDER", "reelbase@example.com"),
         event_bus_name=os.environ.get("EVENT_BUS_NAME", f"reelbase-{stage}-events"),
         public_api_url=os.environ.get("PUBLIC_API_URL", ""),
+        preview_normalize_queue=os.environ.get("PREVIEW_NORMALIZE_QUEUE", f"reelbase-{stage}-preview-normalize"),
+        preview_images_queue=os.environ.get("PREVIEW_IMAGES_QUEUE", f"reelbase-{stage}-preview-images"),
     )
 
 

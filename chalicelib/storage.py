@@ -130,6 +130,8 @@ def delete_prefix(prefix: str) -> None:
 # the workers under the same prefix, so deleting a preview is one prefix delete.
 PREVIEW_PREFIX = "previews/"
 UPLOAD_PREFIX = "uploads/previews/"  # S3 events on this prefix start the normalize worker
+PICTURE_UPLOAD_PREFIX = "uploads/pictures/"  # S3 events on this prefix start the images worker
+MOVIE_SUFFIX = "/movie.mp4"  # S3 events on previews/*/movie.mp4 start the images worker too
 
 PREVIEW_VARIANTS = {
     "movie": "movie.mp4",              # normalized, project fps and size (movies/originals)
@@ -146,7 +148,51 @@ def preview_upload_key(preview_id: str, extension: str) -> str:
     return f"{UPLOAD_PREFIX}{preview_id}/source.{extension}"
 
 
+def picture_upload_key(preview_id: str, extension: str) -> str:
+    """Uploaded pictures skip normalize: their own prefix sends them to the images worker."""
+    return f"{PICTURE_UPLOAD_PREFIX}{preview_id}/source.{extension}"
+
+
+def preview_prefixes(preview_id: str) -> list[str]:
+    """Every prefix that holds objects of a preview (the kept original and what was made from it)."""
+    return [f"{PREVIEW_PREFIX}{preview_id}/", f"{UPLOAD_PREFIX}{preview_id}/", f"{PICTURE_UPLOAD_PREFIX}{preview_id}/"]
+
+
 def preview_key(preview_id: str, variant: str) -> str:
     """Key of a processed object of a preview: one of PREVIEW_VARIANTS, or `file.<ext>`
     for files stored as they are (pdf, zip, ...)."""
     return f"{PREVIEW_PREFIX}{preview_id}/{PREVIEW_VARIANTS.get(variant, variant)}"
+
+
+def preview_frame_key(preview_id: str, frame_number: int) -> str:
+    """A frame extracted on request (extract-frame); under the preview's prefix, so deleted with it."""
+    return f"{PREVIEW_PREFIX}{preview_id}/frames/{frame_number}.png"
+
+
+# --- other pictures ------------------------------------------------------------------
+
+def avatar_key(kind: str, record_id: str) -> str:
+    """A person's, project's or organisation's avatar (kind: persons, projects, organisations)."""
+    return f"thumbnails/{kind}/{record_id}.png"
+
+
+def background_key(background_id: str, extension: str) -> str:
+    return f"preview-backgrounds/{background_id}/file.{extension}"
+
+
+def background_thumbnail_key(background_id: str) -> str:
+    return f"preview-backgrounds/{background_id}/thumbnail.png"
+
+
+def attachment_key(attachment_id: str, file_name: str) -> str:
+    return f"attachments/{attachment_id}/{file_name}"
+
+
+def attachment_thumbnail_key(attachment_id: str) -> str:
+    return f"attachments/{attachment_id}/thumbnail.png"
+
+
+def copy(source_key: str, key: str, content_type: str | None = None) -> None:
+    """Server-side copy inside the media bucket (no bytes through the function)."""
+    extra = {"ContentType": content_type, "MetadataDirective": "REPLACE"} if content_type else {}
+    aws.client("s3").copy({"Bucket": bucket(), "Key": source_key}, bucket(), key, ExtraArgs=extra)

@@ -16,8 +16,9 @@ ID_PARAM = {
     "asset-instances": "asset_instance_id", "task-types": "task_type_id", "task-status": "task_status_id",
     "tasks": "task_id", "persons": "person_id", "departments": "department_id", "studios": "studio_id",
     "organisations": "organisation_id", "output-types": "output_type_id", "file-status": "file_status_id",
-    "softwares": "software_id", "comments": "comment_id",
+    "softwares": "software_id", "comments": "comment_id", "preview-files": "preview_file_id",
     "working-files": "working_file_id", "output-files": "output_file_id",
+    "preview-background-files": "preview_background_file_id", "attachment-files": "attachment_file_id",
 }
 
 

@@ -9,8 +9,9 @@ from aws_lambda_powertools import Logger
 from chalice import Response
 
 from chalicelib import auth
-from chalicelib.errors import DomainError, Invalid, TooLarge
 from chalicelib.config import settings
+from chalicelib.errors import DomainError, Invalid, TooLarge
+from chalicelib.services.media_links import Processing
 
 logger = Logger(service="reelbase-api", child=False)
 
@@ -120,6 +121,14 @@ def redirect(url: str) -> Response:
 def still_processing(message: str, retry_after: int = 3) -> Response:
     # gazu retries a 202 with Retry-After silently for up to a minute.
     return json_response({"message": message, "status": "processing"}, 202, {"Retry-After": str(retry_after)})
+
+
+def link(result) -> Response:
+    """What a picture or movie service answered: a presigned S3 link (302), or "still
+    processing" (202 with Retry-After, on which gazu waits and asks again)."""
+    if isinstance(result, Processing):
+        return still_processing(result.message, result.retry_after)
+    return redirect(result.url)
 
 
 def error_response(error: DomainError) -> Response:

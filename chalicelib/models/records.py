@@ -8,10 +8,10 @@ import hashlib
 import uuid
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 
 from chalicelib.errors import Conflict
 
@@ -78,7 +78,7 @@ class Record(Model):
 
 def now_iso() -> str:
     # Microseconds and a fixed width so that timestamps sort as strings (gazu compares them).
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 def new_id() -> str:
@@ -106,7 +106,7 @@ def _name_key(kind: str, name) -> str | None:
 
 
 def _to_record(kind: str, body: dict, project_id: str | None, parent_id: str | None) -> Record:
-    created_sort = f"{body['created_at']}#{body['id']}"
+    created_sort = created_sort_of(body)
     return Record(
         id=body["id"],
         kind=kind,
@@ -163,11 +163,25 @@ def update(record_id: str, changes, expected_kind: str | None = None, parent_id=
     """Merge `changes` into a record's body; a concurrent writer makes us re-read and
     re-apply (optimistic lock on `version`) instead of losing either write. `changes`
     may be a function of the current body, for values derived from it (lists, counters)."""
+    decide = changes if callable(changes) else (lambda body: changes)
+    body, _ = transition(record_id, decide, expected_kind=expected_kind, parent_id=parent_id, attempts=attempts)
+    return body
+
+
+def transition(record_id: str, decide, expected_kind: str | None = None, parent_id=_KEEP,
+               attempts: int = 8) -> tuple[dict | None, bool]:
+    """A compare-and-set: `decide(body)` returns the changes to merge, or None to leave the
+    record as it is. Returns (the body now stored, whether this call changed it); the body
+    is None when the record does not exist. The write is conditional on the version that
+    `decide` saw, so two callers racing for one state change cannot both make it (this
+    is how a duplicated event finds its work already claimed)."""
     for _ in range(attempts):
         record = get_record(record_id)
         if record is None or (expected_kind and record.kind != expected_kind):
-            return None
-        wanted = changes(record.body) if callable(changes) else changes
+            return None, False
+        wanted = decide(record.body)
+        if wanted is None:
+            return record.body, False
         body = {**record.body, **wanted, "updated_at": now_iso()}
         record.body = body
         record.name_key = _name_key(record.kind, body.get(name_field(record.kind)))
@@ -175,7 +189,7 @@ def update(record_id: str, changes, expected_kind: str | None = None, parent_id=
             record.parent_id = parent_id
         try:
             record.save()
-            return body
+            return body, True
         except PutError as error:
             if not _conditional_failure(error):
                 raise
@@ -189,6 +203,19 @@ def delete(record_id: str) -> None:
 def query_kind(kind: str, limit: int | None = None, newest_first: bool = False) -> list[dict]:
     return [r.body for r in Record.by_kind.query(kind, limit=limit, scan_index_forward=not newest_first,
                                                   page_size=QUERY_PAGE)]
+
+
+def query_kind_page(kind: str, limit: int, before: str | None = None) -> list[dict]:
+    """Newest first, at most `limit`, created strictly before the `created_sort` value `before`
+    (cursor pagination over a collection)."""
+    condition = Record.created_sort < before if before else None
+    return [r.body for r in Record.by_kind.query(kind, condition, scan_index_forward=False, limit=limit,
+                                                  page_size=min(limit, QUERY_PAGE))]
+
+
+def created_sort_of(body: dict) -> str:
+    """The `created_sort` key of a stored body (what cursors compare)."""
+    return f"{body['created_at']}#{body['id']}"
 
 
 def query_project(project_id: str, kind: str) -> list[dict]:

@@ -155,6 +155,28 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
                "output_type_id", "task_type_id", "source_file_id", "project_id"),
         computed=("shotgun_id", "content_type", "original_file_name", "uploaded_at", "source_file"),
         hidden=("pending_upload", "revision_claims"), project_field="project_id", own_routes=True),
+    # Served by chalicelib.api.preview_routes (revision rules, S3 objects, Zou's permissions);
+    # listed here for the shared filters and serialization. Every field is typed for
+    # `?field=` filters; chalicelib.services.previews decides which ones a PUT may change.
+    Collection("preview-files", "PreviewFile", {
+        "name": STR, "original_name": STR, "revision": INT, "position": INT, "extension": STR,
+        "description": TEXT, "path": STR, "source": STR, "file_size": INT, "status": STR,
+        "validation_status": STR, "annotations": LIST, "width": INT, "height": INT, "duration": FLOAT,
+        "fps": FLOAT, "frame_count": INT, "data": DICT, "task_id": UUID, "person_id": UUID,
+        "source_file_id": UUID, "entity_id": UUID, "task_type_id": UUID, "project_id": UUID,
+        "comments": UUIDS, "status_reason": STR},
+        required=("task_id",), project_field="project_id", parent_field="task_id", hidden=("pipeline",),
+        own_routes=True),
+    Collection("preview-background-files", "PreviewBackgroundFile", {
+        "name": STR, "archived": BOOL, "is_default": BOOL, "original_name": STR, "extension": STR,
+        "file_size": INT},
+        defaults={"archived": False, "is_default": False, "extension": "hdr", "file_size": 0,
+                  "has_thumbnail": False},
+        computed=("has_thumbnail",), unique_name=True, admin_write=True),
+    Collection("attachment-files", "AttachmentFile", {
+        "name": STR, "size": INT, "extension": STR, "mimetype": STR, "comment_id": UUID,
+        "chat_message_id": UUID, "project_id": UUID, "has_thumbnail": BOOL},
+        required=("name",), project_field="project_id", parent_field="comment_id", own_routes=True),
 ]}
 
 # Zou serves asset types under both names.

@@ -6,6 +6,7 @@ from chalicelib import auth
 from chalicelib.auth import Caller
 from chalicelib.errors import Forbidden, Invalid
 from chalicelib.models import records
+from chalicelib.services import attachments as attachment_files
 from chalicelib.services import collections as c
 from chalicelib.services import data
 from chalicelib.services.validation import check_value, clean_body
@@ -134,10 +135,7 @@ def add_comment(caller: Caller, task_id: str, body: dict, attachments: dict | No
     if not status_id:
         raise Invalid("Missing task_status_id")
     status = data.require("TaskStatus", status_id, "Task status")
-    if caller.role == "client" and not status.get("is_client_allowed", True):
-        raise Forbidden("Clients may not set this status")
-    if caller.role in ("user", "vendor") and not status.get("is_artist_allowed", True):
-        raise Forbidden("Artists may not set this status")
+    auth.check_task_status_access(caller, status)
     person_id = check_value("person_id", c.UUID, body.get("person_id")) or caller.id
     if person_id != caller.id and caller.role not in ("admin", "manager"):
         raise Forbidden("Only managers may comment on behalf of someone else")
@@ -154,6 +152,9 @@ def add_comment(caller: Caller, task_id: str, body: dict, attachments: dict | No
         comment["created_at"] = check_value("created_at", c.DATE, body["created_at"])
     collection = c.COLLECTIONS["comments"]
     created = data.store_new(collection, data.prepare_new(collection, comment))
+    if attachments:
+        stored = attachment_files.store(created, list(attachments.values()))
+        created = records.update(created["id"], {"attachment_files": stored}, expected_kind="Comment")
     records.update(task_id, {"task_status_id": status_id, "last_comment_date": created["created_at"]},
                    expected_kind="Task")
     author = caller.person if person_id == caller.id else records.get(person_id)
