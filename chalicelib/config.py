@@ -22,6 +22,10 @@ class Settings:
     ses_sender: str
     event_bus_name: str
     public_api_url: str
+    public_web_url: str
+    build_state_machine_arn: str
+    build_chunk_size: int
+    email_link_seconds: int
 
     @property
     def jwt_secret(self) -> str:
@@ -50,6 +54,11 @@ def settings() -> Settings:
         ses_sender=os.environ.get("SES_SENDER", "reelbase@example.com"),
         event_bus_name=os.environ.get("EVENT_BUS_NAME", f"reelbase-{stage}-events"),
         public_api_url=os.environ.get("PUBLIC_API_URL", ""),
+        public_web_url=os.environ.get("PUBLIC_WEB_URL", ""),
+        build_state_machine_arn=os.environ.get("BUILD_STATE_MACHINE_ARN", ""),
+        build_chunk_size=max(1, _int("BUILD_CHUNK_SIZE", 10)),
+        # SigV4 presigned URLs live at most 7 days; emailed links should last that long.
+        email_link_seconds=_int("EMAIL_LINK_SECONDS", 7 * 24 * 3600),
     )
 
 
