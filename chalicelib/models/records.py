@@ -4,6 +4,8 @@ each as its Zou-shaped JSON body plus the few attributes its indexes need.
 Every read is a GetItem, a BatchGet or a Query on one of four indexes; see README.md
 beside this file for the access patterns."""
 import datetime
+import random
+import time
 import uuid
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute, VersionAttribute
@@ -16,6 +18,7 @@ from chalicelib.errors import Conflict
 
 # One page of an index query; list routes page on top of this.
 QUERY_PAGE = 500
+_BACKOFF_SECONDS = 0.005  # first retry after an optimistic-lock conflict waits up to this
 
 
 class _ByKind(GlobalSecondaryIndex):
@@ -146,7 +149,11 @@ def update(record_id: str, changes, expected_kind: str | None = None, parent_id=
     """Merge `changes` into a record's body; a concurrent writer makes us re-read and
     re-apply (optimistic lock on `version`) instead of losing either write. `changes`
     may be a function of the current body, for values derived from it (lists, counters)."""
-    for _ in range(attempts):
+    for attempt in range(attempts):
+        if attempt:
+            # Jittered backoff: writers that all lost to the same winner spread out
+            # instead of colliding again on their next try.
+            time.sleep(random.uniform(0, _BACKOFF_SECONDS * 2 ** min(attempt, 5)))
         record = get_record(record_id)
         if record is None or (expected_kind and record.kind != expected_kind):
             return None
