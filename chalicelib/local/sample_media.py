@@ -16,7 +16,7 @@ from chalicelib.models import records
 from chalicelib.services import preview_index
 
 # lavfi sources that look different from each other, so joined clips are told apart.
-PATTERNS = ("testsrc2", "smptebars", "rgbtestsrc", "testsrc", "mandelbrot", "yuvtestsrc")
+PATTERNS = ("testsrc2", "smptebars", "rgbtestsrc", "testsrc", "smptehdbars", "yuvtestsrc")
 _WORK_DIR = pathlib.Path(tempfile.gettempdir()) / f"reelbase-sample-media-{os.getpid()}"
 
 
