@@ -83,7 +83,15 @@ def upload_file(path: str, key: str, content_type: str, metadata: dict | None = 
     extra = {"ContentType": content_type}
     if metadata:
         extra["Metadata"] = metadata
-    aws.client("s3").upload_file(path, bucket(), key, ExtraArgs=extra)
+    aws.client("s3").upload_file(path, bucket(), key, ExtraArgs=extra, Config=_upload_config())
+
+
+def _upload_config():
+    from boto3.s3.transfer import TransferConfig
+
+    # Multipart pays off for big files only; below this one PUT is cheaper (and the
+    # local stack, moto, would copy every part once more to assemble the object).
+    return TransferConfig(multipart_threshold=SINGLE_PUT_LIMIT, multipart_chunksize=16 * 1024 * 1024)
 
 
 def upload_stream(readable, key: str, content_type: str) -> None:

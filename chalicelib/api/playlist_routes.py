@@ -3,7 +3,13 @@ notifications, ZIPs and movie build jobs (gazu.playlist.*)."""
 from chalice import Blueprint
 
 from chalicelib.api.http import created, no_content, redirect, route, still_processing
-from chalicelib.services import builds, playlist_notifications, playlist_zip, playlists, temp_playlists
+from chalicelib.services import (
+    builds,
+    playlist_notifications,
+    playlist_zip,
+    playlists,
+    temp_playlists,
+)
 
 blueprint = Blueprint(__name__)
 

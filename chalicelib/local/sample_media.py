@@ -3,9 +3,11 @@ generated clip normalized to the project's fps and size, stored at the preview's
 key, a PreviewFile record under its task, and the entity's preview summary refreshed.
 
 For the demo studio and the tests only (nothing in the product imports it)."""
+import atexit
 import functools
 import os
 import pathlib
+import shutil
 import subprocess
 import tempfile
 
@@ -18,6 +20,7 @@ from chalicelib.services import preview_index
 # lavfi sources that look different from each other, so joined clips are told apart.
 PATTERNS = ("testsrc2", "smptebars", "rgbtestsrc", "testsrc", "smptehdbars", "yuvtestsrc")
 _WORK_DIR = pathlib.Path(tempfile.gettempdir()) / f"reelbase-sample-media-{os.getpid()}"
+atexit.register(shutil.rmtree, _WORK_DIR, ignore_errors=True)
 
 
 def project_canvas(project: dict) -> tuple[str, int, int]:

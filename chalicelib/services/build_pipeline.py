@@ -23,7 +23,13 @@ from botocore.exceptions import ClientError
 from chalicelib import emails, storage
 from chalicelib.config import settings
 from chalicelib.errors import Conflict
-from chalicelib.media import MediaError, concat_copy, concat_reencode, probe_movie, streams_compatible
+from chalicelib.media import (
+    MediaError,
+    concat_copy,
+    concat_reencode,
+    probe_movies,
+    streams_compatible,
+)
 from chalicelib.models import records
 from chalicelib.services import builds, names, playlist_previews
 
@@ -53,10 +59,15 @@ def plan(event: dict) -> dict:
     canvas = _canvas(project, movies[0])
     full = bool(build_job.get("full"))
     size = settings().build_chunk_size
+    groups = [movies[start:start + size] for start in range(0, len(movies), size)]
+    # A sole chunk is the movie itself (copied, not joined), so it must be a finished
+    # one, index in front; other chunks are only read by the join.
+    finished = len(groups) == 1
     chunks = []
-    for index, start in enumerate(range(0, len(movies), size)):
-        inputs = [{"id": m["id"], "revision": m.get("revision")} for m in movies[start:start + size]]
-        chunks.append({"index": index, "key": _content_key(inputs, canvas, full), "inputs": inputs})
+    for index, group in enumerate(groups):
+        inputs = [{"id": m["id"], "revision": m.get("revision")} for m in group]
+        chunks.append({"index": index, "key": _content_key(inputs, canvas, full, finished), "inputs": inputs,
+                       "finished": finished})
     # The plan goes to S3 rather than through the state machine: a long playlist's
     # would outgrow Step Functions' 256 KB payload limit.
     storage.put_bytes(_plan_key(build_job["id"]), json.dumps(
@@ -99,9 +110,9 @@ def _canvas(project: dict, first_movie: dict) -> dict:
     return {"fps": str(project.get("fps") or "25"), "width": width, "height": height}
 
 
-def _content_key(inputs: list[dict], canvas: dict, full: bool) -> str:
+def _content_key(inputs: list[dict], canvas: dict, full: bool, finished: bool) -> str:
     content = json.dumps({"format": CHUNK_FORMAT, "inputs": [[i["id"], i["revision"]] for i in inputs],
-                          "canvas": canvas, "full": full}, sort_keys=True)
+                          "canvas": canvas, "full": full, "finished": finished}, sort_keys=True)
     return hashlib.sha256(content.encode()).hexdigest()
 
 
@@ -129,7 +140,8 @@ def build_chunk(event: dict) -> dict:
                            [i["id"] for i in chunk["inputs"]])
         out = os.path.join(work_dir, "chunk.mp4")
         try:
-            info, method = join_movies(inputs, out, build_plan["canvas"], reencode=build_plan["full"])
+            info, method = join_movies(inputs, out, build_plan["canvas"], reencode=build_plan["full"],
+                                       faststart=chunk["finished"])
         except MediaError as error:
             raise BuildFailed(f"Part {index + 1} of {len(build_plan['chunks'])} of the movie could not be "
                               f"made: {error.reason}") from error
@@ -143,13 +155,14 @@ def _chunk_facts(metadata: dict) -> dict:
     return {"method": metadata.get("method", "copy"), "duration": float(metadata.get("duration") or 0)}
 
 
-def join_movies(paths: list[str], out: str, canvas: dict, reencode: bool = False, methods=None):
+def join_movies(paths: list[str], out: str, canvas: dict, reencode: bool = False, methods=None,
+                faststart: bool = True):
     """Stream-copy movies that share their stream parameters (and were all made the same
     way); re-encode them onto the canvas otherwise. Returns (MovieInfo, method)."""
-    infos = [probe_movie(path, count_frames=False) for path in paths]
+    infos = probe_movies(paths)
     same_making = methods is None or len(set(methods)) <= 1
     if not reencode and same_making and streams_compatible(infos):
-        return concat_copy(paths, out, infos=infos), "copy"
+        return concat_copy(paths, out, infos=infos, faststart=faststart), "copy"
     return concat_reencode(paths, out, canvas["fps"], canvas["width"], canvas["height"], infos=infos), "reencode"
 
 
@@ -261,9 +274,8 @@ def _email_success(build_job: dict) -> None:
         return
     links = [("Download Playlist Build (.mp4)", builds.movie_link(build_job, expires=settings().email_link_seconds))]
     if settings().public_api_url:
-        links.append(("Through the API, with your token",
-                      f"{settings().public_api_url}/data/playlists/{playlist.get('id')}/jobs/{build_job['id']}"
-                      "/build/mp4"))
+        api_route = f"{settings().public_api_url}/data/playlists/{playlist.get('id')}/jobs/{build_job['id']}/build/mp4"
+        links.append(("Through the API, with your token", api_route))
     emails.send(person["email"], f"{names.organisation_name()} - Kitsu: playlist download", [
         f"Hello {person.get('first_name', '')},",
         f"Your playlist {playlist.get('name', '')} of {project.get('name', '')} build is available:"], links)
@@ -273,7 +285,7 @@ def _email_failure(build_job: dict) -> None:
     person, playlist, project = _requester_and_playlist(build_job)
     if not person or not person.get("email"):
         return
+    reason = build_job.get("failure_reason")
     emails.send(person["email"], f"{names.organisation_name()} - Kitsu: playlist build failed", [
         f"Hello {person.get('first_name', '')},",
-        f"The build of your playlist {playlist.get('name', '')} of {project.get('name', '')} failed: "
-        f"{build_job.get('failure_reason')}"])
+        f"The build of your playlist {playlist.get('name', '')} of {project.get('name', '')} failed: {reason}"])

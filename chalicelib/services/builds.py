@@ -18,7 +18,7 @@ from chalicelib.services import data, names
 
 logger = Logger(service="reelbase-builds", child=False)
 
-BUILD_RETRY_AFTER = 5  # seconds gazu waits before asking again for a running build
+BUILD_RETRY_AFTER = 3  # seconds gazu waits before asking again for a running build
 
 
 @dataclass(frozen=True)
