@@ -162,7 +162,8 @@ def join_movies(paths: list[str], out: str, canvas: dict, reencode: bool = False
     infos = probe_movies(paths)
     same_making = methods is None or len(set(methods)) <= 1
     if not reencode and same_making and streams_compatible(infos):
-        return concat_copy(paths, out, infos=infos, faststart=faststart), "copy"
+        # Packets are copied whole: the duration is exact without counting frames again.
+        return concat_copy(paths, out, infos=infos, faststart=faststart, count_frames=False), "copy"
     return concat_reencode(paths, out, canvas["fps"], canvas["width"], canvas["height"], infos=infos), "reencode"
 
 

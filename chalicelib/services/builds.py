@@ -45,14 +45,20 @@ def start_build(caller: Caller, playlist_id: str, full: bool = False) -> dict:
     events.publish("build-job:new", {"build_job_id": build_job["id"], "playlist_id": playlist_id,
                                      "created_at": build_job["created_at"]}, project["id"])
     try:
-        execution = aws.client("stepfunctions").start_execution(
+        aws.client("stepfunctions").start_execution(
             stateMachineArn=settings().build_state_machine_arn, name=build_job["id"],
             input=json.dumps({"build_job_id": build_job["id"]}))
     except Exception as error:
         logger.exception("build not started", extra={"build_job_id": build_job["id"]})
         finish(build_job["id"], "failed", {"failure_reason": f"The build could not be started: {error}"})
         raise
-    return records.update(build_job["id"], {"execution_arn": execution["executionArn"]}) or build_job
+    return build_job
+
+
+def execution_arn(build_job_id: str) -> str:
+    """Executions are named after their job: the ARN follows from the state machine's."""
+    machine = settings().build_state_machine_arn
+    return f"{machine.replace(':stateMachine:', ':execution:', 1)}:{build_job_id}"
 
 
 def finish(build_job_id: str, status: str, extra: dict) -> dict | None:
@@ -106,9 +112,9 @@ def delete_build_job(caller: Caller, playlist_id: str, build_job_id: str) -> Non
 
 def remove_build_job(build_job: dict) -> None:
     """The record, its movie and temporary objects; a running build is stopped."""
-    if build_job.get("status") == "running" and build_job.get("execution_arn"):
+    if build_job.get("status") == "running":
         try:
-            aws.client("stepfunctions").stop_execution(executionArn=build_job["execution_arn"],
+            aws.client("stepfunctions").stop_execution(executionArn=execution_arn(build_job["id"]),
                                                        cause="Build job deleted")
         except Exception:
             logger.exception("build not stopped", extra={"build_job_id": build_job["id"]})
