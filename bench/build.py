@@ -67,7 +67,6 @@ def main(entries: int = 50, seconds: float = 10.0, skip_reencode: bool = False) 
 def run(stack, entries: int, seconds: float, skip_reencode: bool) -> None:
     from chalicelib import auth, storage
     from chalicelib.local import demo, sample_media
-    from chalicelib.models import records
     from chalicelib.services import collections as c
     from chalicelib.services import data
 
@@ -122,7 +121,7 @@ def run(stack, entries: int, seconds: float, skip_reencode: bool) -> None:
         storage.delete_prefix(storage.PLAYLIST_CHUNK_PREFIX)  # a first build: nothing cached
         first, elapsed = timed(f"[{attempt}] ours: build through the state machine", build)
         first_times.append(elapsed)
-        shot, task, _ = made[(attempt * 7) % entries]
+        _, task, _ = made[(attempt * 7) % entries]
         retake = sample_media.add_ready_preview(task, clips[attempt % DISTINCT_CLIPS])
         current = requests.get(f"{api}/data/playlists/{playlist['id']}", headers=headers, timeout=60).json()
         current["shots"][(attempt * 7) % entries]["preview_file_id"] = retake["id"]

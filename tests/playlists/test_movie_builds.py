@@ -3,14 +3,16 @@ ffmpeg on real S3 objects, the job's progress, the emailed link, failures and re
 import html
 import io
 import re
+import time
 import zipfile
 
 import pytest
 import requests
 
-from chalicelib import storage
+from chalicelib import aws, storage
 from chalicelib.media import probe_movie
 from chalicelib.models import records
+from chalicelib.services import builds
 
 
 def links_in(email: dict) -> list[str]:
@@ -66,7 +68,7 @@ def test_a_built_movie_lasts_as_long_as_its_entries_and_is_emailed(api, stack, d
     received = [(name, detail) for name, detail in event_log() if detail.get("build_job_id") == job["id"]]
     assert [name for name, _ in received] == ["build-job:new", "build-job:update"]
     assert received[1][1]["status"] == "succeeded"
-    assert list(storage.aws.client("s3").list_objects_v2(
+    assert list(aws.client("s3").list_objects_v2(
         Bucket=storage.bucket(), Prefix=storage.build_scratch_prefix(job["id"])).get("Contents", [])) == []
 
 
@@ -119,8 +121,8 @@ def test_full_quality_builds_take_the_reencoding_path(api, production, make_prev
                                    for s, p in zip(shots, previews)])
     done = wait_for_job(playlist["id"], start_build(api, playlist["id"], full="true")["id"])
     assert done["status"] == "succeeded" and done["duration"] == pytest.approx(2.0, abs=0.1)
-    chunk = storage.head(storage.playlist_build_key(done["id"]))
-    assert chunk["metadata"].get("method") == "reencode"
+    movie = storage.head(storage.playlist_build_key(done["id"]))  # the sole chunk, copied
+    assert movie["metadata"].get("method") == "reencode"
 
 
 def test_a_playlist_without_movies_fails_with_a_reason(api, production, make_preview, new_playlist, wait_for_job):
@@ -180,3 +182,20 @@ def test_zip_holds_every_preview_of_each_revision_under_zou_names(api, productio
     # Asked again, the same archive is served.
     again = api["manager"].get(f"/data/playlists/{playlist['id']}/download/zip")
     assert again.headers["Location"].split("?")[0] == answer.headers["Location"].split("?")[0]
+
+
+def test_deleting_a_running_build_leaves_nothing_behind(api, production, make_preview, new_playlist):
+    shot = production.new_shot()
+    preview = make_preview(production.task(shot))
+    playlist = new_playlist(shots=[{"entity_id": shot["id"], "preview_file_id": preview["id"]}])
+    job = start_build(api, playlist["id"])
+    assert api["manager"].delete(f"/data/playlists/{playlist['id']}/jobs/{job['id']}").status_code == 204
+    execution = builds.execution_arn(job["id"])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if aws.client("stepfunctions").describe_execution(executionArn=execution)["status"] != "RUNNING":
+            break
+        time.sleep(0.2)
+    time.sleep(1)  # a stopped execution's last Lambda may still be finishing
+    assert storage.head(storage.playlist_build_key(job["id"])) is None
+    assert records.get(job["id"]) is None
