@@ -1,12 +1,13 @@
 """reelbase: Zou-compatible review API and Zype-style publishing API on Chalice.
 
-Only wiring lives here: blueprints under /api (gazu's host) and event handlers."""
+Only wiring lives here: blueprints under /api (gazu's host), event handlers, and the
+Lambda functions Step Functions runs."""
 from chalice import Chalice
 
 from chalicelib import models
-from chalicelib.api import auth_routes, data_routes, files_routes, media_routes, preview_routes
+from chalicelib.api import auth_routes, data_routes, files_routes, media_routes, playlist_routes, preview_routes
 from chalicelib.config import settings
-from chalicelib.services import preview_pipeline
+from chalicelib.services import build_pipeline, preview_pipeline
 
 app = Chalice(app_name="reelbase")
 # Downloads redirect to S3, but small binary bodies (multipart uploads, PNG frames)
@@ -19,6 +20,7 @@ app.register_blueprint(auth_routes.blueprint, url_prefix="/api")
 app.register_blueprint(data_routes.blueprint, url_prefix="/api")
 app.register_blueprint(files_routes.blueprint, url_prefix="/api")
 app.register_blueprint(preview_routes.blueprint, url_prefix="/api")
+app.register_blueprint(playlist_routes.blueprint, url_prefix="/api")
 app.register_blueprint(media_routes.make_blueprint(), url_prefix="/api")
 # Kitsu's reverse proxy strips /api, so tools that talk to Zou directly use /pictures and /movies.
 app.register_blueprint(media_routes.make_blueprint(), name_prefix="root_")
@@ -39,3 +41,25 @@ def preview_images(event):
     # Thumbnails and tiles are light: a burst (a batch comment of pictures) shares invocations,
     # and a failed message is reported alone (ReportBatchItemFailures).
     return preview_pipeline.process_batch(event.to_dict(), event.context, preview_pipeline.images_object)
+
+
+# --- the playlist movie build's states (infra/resources.yaml: PlaylistMovieStateMachine) ---
+
+@app.lambda_function(name="plan_build")
+def plan_build(event, context):
+    return build_pipeline.plan(event)
+
+
+@app.lambda_function(name="build_chunk")
+def build_chunk(event, context):
+    return build_pipeline.build_chunk(event)
+
+
+@app.lambda_function(name="join_build")
+def join_build(event, context):
+    return build_pipeline.join(event)
+
+
+@app.lambda_function(name="fail_build")
+def fail_build(event, context):
+    return build_pipeline.fail(event)

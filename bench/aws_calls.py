@@ -48,6 +48,30 @@ def measure(counter: CallCounter, method: str, url: str, token: str, **kwargs) -
     return len(counter.calls) - before, counter.calls[before:]
 
 
+def _playlist_rows(row, api: str, token: str, seeded: dict) -> None:
+    """A playlist read at 5 and at 50 entries, each entity with two previews."""
+    from chalicelib.models import records
+    from chalicelib.services import preview_index
+
+    project_id = seeded["project"]["id"]
+    shots = sorted(records.query_project(project_id, "Shot"), key=lambda s: s["created_at"])[:50]
+    animation = seeded["task_types"]["Animation"]["id"]
+    for shot in shots:
+        for revision in (1, 2):
+            preview_index.record_preview({"id": records.new_id(), "entity_id": shot["id"], "task_id": records.new_id(),
+                                          "task_type_id": animation, "revision": revision, "position": 1,
+                                          "extension": "mp4", "status": "ready", "created_at": records.now_iso()})
+    for size in (5, 50):
+        playlist = requests.post(f"{api}/data/playlists", headers={"Authorization": f"Bearer {token}"}, timeout=30,
+                                 json={"name": f"bench {size}", "project_id": project_id,
+                                       "shots": [{"entity_id": s["id"]} for s in shots[:size]]}).json()
+        row(f"GET /data/projects/{{pid}}/playlists/{{id}} ({size} entries)", "GET",
+            f"/data/projects/{project_id}/playlists/{playlist['id']}")
+        row(f"GET /data/playlists/{{id}} ({size} entries)", "GET", f"/data/playlists/{playlist['id']}")
+    row("POST /actions/playlists/{id}/add-entity (no preview given)", "POST",
+        f"/actions/playlists/{playlist['id']}/add-entity", json={"entity_id": seeded["shots"][0]["id"]})
+
+
 def main() -> None:
     stack = LocalStack(moto_port=free_port(), api_port=free_port()).start()
     try:
@@ -77,6 +101,7 @@ def main() -> None:
         row("POST /data/projects/{id}/shots", "POST", f"/data/projects/{project_id}/shots",
             json={"name": "BENCH-NEW", "sequence_id": seeded["sequence"]["id"]})
         row("GET /data/task-status?is_default=True", "GET", "/data/task-status", params={"is_default": "True"})
+        _playlist_rows(row, api, token, seeded)
 
         width = max(len(label) for label, _, _ in rows)
         print(f"{'request':<{width}}  calls  operations")

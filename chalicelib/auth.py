@@ -281,6 +281,27 @@ def check_playlist_view(caller: Caller, playlist: dict, project: dict) -> None:
         raise Forbidden("Clients only see playlists shared with clients")
 
 
+def check_playlist_list(caller: Caller, project: dict) -> None:
+    """Listing a project's playlists: project access, vendors blocked."""
+    block_vendor(caller)
+    check_project_access(caller, project)
+
+
+def playlist_visible(caller: Caller, playlist: dict) -> bool:
+    """Within a project the caller may list: clients only see playlists for clients."""
+    return caller.role != "client" or bool(playlist.get("for_client"))
+
+
+def check_playlist_create(caller: Caller, project: dict) -> None:
+    """The seed: creating playlists needs a manager (Zou's code lets supervisors too)."""
+    check_manager_project_access(caller, project)
+
+
+def check_playlist_manage(caller: Caller, project: dict) -> None:
+    """Building movies and notifying clients: a manager of the project."""
+    check_manager_project_access(caller, project)
+
+
 def check_playlist_access(caller: Caller, playlist: dict, project: dict, supervisor_access: bool = False) -> None:
     """Builds and downloads: a manager (or supervisor when allowed), or a client on a
     playlist shared with clients."""

@@ -24,6 +24,10 @@ class Settings:
     public_api_url: str
     preview_normalize_queue: str
     preview_images_queue: str
+    public_web_url: str
+    build_state_machine_arn: str
+    build_chunk_size: int
+    email_link_seconds: int
 
     @property
     def jwt_secret(self) -> str:
@@ -54,6 +58,11 @@ def settings() -> Settings:
         public_api_url=os.environ.get("PUBLIC_API_URL", ""),
         preview_normalize_queue=os.environ.get("PREVIEW_NORMALIZE_QUEUE", f"reelbase-{stage}-preview-normalize"),
         preview_images_queue=os.environ.get("PREVIEW_IMAGES_QUEUE", f"reelbase-{stage}-preview-images"),
+        public_web_url=os.environ.get("PUBLIC_WEB_URL", ""),
+        build_state_machine_arn=os.environ.get("BUILD_STATE_MACHINE_ARN", ""),
+        build_chunk_size=max(1, _int("BUILD_CHUNK_SIZE", 10)),
+        # SigV4 presigned URLs live at most 7 days; emailed links should last that long.
+        email_link_seconds=_int("EMAIL_LINK_SECONDS", 7 * 24 * 3600),
     )
 
 

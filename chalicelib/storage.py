@@ -91,16 +91,45 @@ def put_bytes(key: str, content: bytes, content_type: str) -> None:
     aws.client("s3").put_object(Bucket=bucket(), Key=key, Body=content, ContentType=content_type)
 
 
-def upload_file(path: str, key: str, content_type: str) -> None:
-    aws.client("s3").upload_file(path, bucket(), key, ExtraArgs={"ContentType": content_type})
+def upload_file(path: str, key: str, content_type: str, metadata: dict | None = None) -> None:
+    extra = {"ContentType": content_type}
+    if metadata:
+        extra["Metadata"] = metadata
+    aws.client("s3").upload_file(path, bucket(), key, ExtraArgs=extra, Config=_upload_config())
+
+
+def _upload_config():
+    from boto3.s3.transfer import TransferConfig
+
+    # Multipart pays off for big files only; below this one PUT is cheaper (and the
+    # local stack, moto, would copy every part once more to assemble the object).
+    return TransferConfig(multipart_threshold=SINGLE_PUT_LIMIT, multipart_chunksize=16 * 1024 * 1024)
+
+
+def upload_stream(readable, key: str, content_type: str) -> None:
+    """Upload from a file-like object of unknown length (multipart, a part at a time)."""
+    aws.client("s3").upload_fileobj(readable, bucket(), key, ExtraArgs={"ContentType": content_type})
+
+
+def _download_config():
+    from boto3.s3.transfer import TransferConfig
+
+    # One GET per object: callers fetch several objects at once for throughput, and
+    # ranged parts of one big object each cost moto (the local stack) a full read.
+    return TransferConfig(multipart_threshold=5 * 1024 ** 3)
 
 
 def download_file(key: str, path: str) -> None:
-    aws.client("s3").download_file(bucket(), key, path)
+    aws.client("s3").download_file(bucket(), key, path, Config=_download_config())
+
+
+def open_object(key: str):
+    """A streaming body of the object (iterate with `.iter_chunks()`)."""
+    return aws.client("s3").get_object(Bucket=bucket(), Key=key)["Body"]
 
 
 def head(key: str) -> dict | None:
-    """Size and type of an object, or None when it is not there."""
+    """Size, type and user metadata of an object, or None when it is not there."""
     from botocore.exceptions import ClientError
 
     try:
@@ -109,7 +138,8 @@ def head(key: str) -> dict | None:
         if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
             return None
         raise
-    return {"size": answer["ContentLength"], "content_type": answer.get("ContentType"), "etag": answer.get("ETag")}
+    return {"size": answer["ContentLength"], "content_type": answer.get("ContentType"), "etag": answer.get("ETag"),
+            "metadata": answer.get("Metadata") or {}}
 
 
 def delete_keys(keys: list[str]) -> None:
@@ -193,6 +223,30 @@ def attachment_thumbnail_key(attachment_id: str) -> str:
 
 
 def copy(source_key: str, key: str, content_type: str | None = None) -> None:
-    """Server-side copy inside the media bucket (no bytes through the function)."""
+    """Server-side copy inside the media bucket (multipart for big objects; no bytes
+    through the function)."""
     extra = {"ContentType": content_type, "MetadataDirective": "REPLACE"} if content_type else {}
     aws.client("s3").copy({"Bucket": bucket(), "Key": source_key}, bucket(), key, ExtraArgs=extra)
+
+
+# --- playlist builds and archives ------------------------------------------------
+PLAYLIST_CHUNK_PREFIX = "playlists/chunks/"    # content-addressed, shared by builds (expire by lifecycle)
+PLAYLIST_BUILD_PREFIX = "playlists/builds/"    # one finished movie per build job
+PLAYLIST_SCRATCH_PREFIX = "playlists/scratch/"  # a running build's temporary objects
+PLAYLIST_ZIP_PREFIX = "playlists/zips/"        # content-addressed ZIPs of a playlist
+
+
+def playlist_chunk_key(content_key: str) -> str:
+    return f"{PLAYLIST_CHUNK_PREFIX}{content_key}.mp4"
+
+
+def playlist_build_key(build_job_id: str) -> str:
+    return f"{PLAYLIST_BUILD_PREFIX}{build_job_id}.mp4"
+
+
+def build_scratch_prefix(build_job_id: str) -> str:
+    return f"{PLAYLIST_SCRATCH_PREFIX}{build_job_id}/"
+
+
+def playlist_zip_prefix(playlist_id: str) -> str:
+    return f"{PLAYLIST_ZIP_PREFIX}{playlist_id}/"

@@ -76,3 +76,33 @@ def seed() -> dict:
 
 def tokens_for(person: dict) -> dict:
     return auth.issue_tokens(person)
+
+
+def seed_playlist(seeded: dict) -> dict:
+    """A demo review playlist of the demo shots, each pinned to its Animation preview.
+
+    Shots without previews get short generated ones (normalized as the preview pipeline
+    would), so that the README tour can build a movie right after `make run` starts."""
+    from chalicelib.local import sample_media
+    from chalicelib.models import records
+    from chalicelib.services import preview_index
+
+    project = seeded["project"]
+    animation = seeded["task_types"]["Animation"]["id"]
+    fps, width, height = sample_media.project_canvas(project)
+    summaries = preview_index.previews_by_entity([shot["id"] for shot in seeded["shots"]])
+    entries = []
+    for number, shot in enumerate(seeded["shots"]):
+        previews = summaries[shot["id"]]
+        if not previews:
+            task = next(t for t in seeded["tasks"] if t["entity_id"] == shot["id"] and t["task_type_id"] == animation)
+            clip = sample_media.normalized_clip(2, fps, width, height, sample_media.PATTERNS[number % 6])
+            previews = [sample_media.add_ready_preview(task, clip)]
+        newest = max(previews, key=lambda p: (p.get("revision") or 0, p.get("created_at") or ""))
+        entries.append({"entity_id": shot["id"], "preview_file_id": newest["id"]})
+    playlist = records.create("Playlist", {
+        "name": "Demo review", "project_id": project["id"], "episode_id": None, "task_type_id": animation,
+        "for_client": True, "for_entity": "shot", "is_for_all": False, "shots": entries,
+        "created_by": seeded["people"]["manager"]["id"]}, project_id=project["id"])
+    seeded["playlist"] = playlist
+    return playlist

@@ -9,6 +9,8 @@ import yaml
 
 TEMPLATE = pathlib.Path(__file__).resolve().parents[2] / "infra" / "resources.yaml"
 ACCOUNT = "123456789012"  # moto's default account
+# Resource types whose Ref is their ARN rather than their name.
+_REF_IS_ARN = ("AWS::StepFunctions::StateMachine", "AWS::SNS::Topic")
 
 
 def load_template(path: pathlib.Path = TEMPLATE) -> dict:
@@ -33,7 +35,7 @@ class Resolver:
 
     def arn_of(self, logical_id: str) -> str:
         resources = self.template["Resources"]
-        if logical_id not in resources:
+        if "Type" not in resources.get(logical_id, {}):
             # A Chalice-generated function (merged in the cloud): its deployed name.
             return f"arn:aws:lambda:{self.region}:{ACCOUNT}:function:{self.function_name(logical_id)}"
         kind = resources[logical_id]["Type"]
@@ -59,7 +61,11 @@ class Resolver:
         if len(value) == 1:
             (key, arg), = value.items()
             if key == "Ref":
-                return self.values[arg] if arg in self.values else self.physical.get(arg, arg)
+                if arg in self.values:
+                    return self.values[arg]
+                if self.template["Resources"].get(arg, {}).get("Type") in _REF_IS_ARN:
+                    return self.arn_of(arg)
+                return self.physical.get(arg, arg)
             if key == "Fn::Sub":
                 text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], self.resolve(arg[1]))
                 return re.sub(r"\$\{([^}]+)\}", lambda m: str(self._sub(m.group(1), extra)), text)
@@ -71,6 +77,12 @@ class Resolver:
             if key == "Fn::Join":
                 return arg[0].join(str(self.resolve(part)) for part in arg[1])
         return {key: self.resolve(item) for key, item in value.items()}
+
+    def chalice_environment(self, logical_id: str = "APIHandler") -> dict[str, str]:
+        """The environment the template adds to a Chalice function (resolved)."""
+        patch = self.template["Resources"].get(logical_id, {})
+        variables = patch.get("Properties", {}).get("Environment", {}).get("Variables", {})
+        return {name: str(self.resolve(value)) for name, value in variables.items()}
 
     def _sub(self, name: str, extra: dict):
         if name in extra:
@@ -91,7 +103,7 @@ def provision(session, parameters: dict | None = None, template: dict | None = N
              "AWS::SES::EmailIdentity", "AWS::StepFunctions::StateMachine"]
     for kind in order:
         for logical_id, spec in resources.items():
-            if spec.get("Type") == kind:
+            if spec.get("Type") == kind:  # no Type: an addition to a Chalice resource
                 _CREATORS[kind](session, resolver, logical_id, spec.get("Properties", {}))
     return resolver
 

@@ -22,7 +22,9 @@ def main() -> int:
     from chalicelib.local import demo
 
     seeded = demo.seed()
+    demo.seed_playlist(seeded)
     _print_banner(stack, seeded, demo)
+    threading.Thread(target=_echo_emails, args=(stack, stopping), name="emails", daemon=True).start()
     stopping.wait()
     print("stopping…", flush=True)
     stack.stop()
@@ -51,9 +53,33 @@ def _print_banner(stack, seeded: dict, demo) -> None:
         f"  curl -s {api}/auth/login -H 'Content-Type: application/json' "
         f"-d '{{\"email\": \"manager@demo.reelbase.dev\", \"password\": \"{demo.DEMO_PASSWORD}\"}}'",
         "",
+        f"demo playlist: {seeded['playlist']['name']} ({seeded['playlist']['id']}); build its movie with",
+        f"  curl -s {api}/data/playlists/{seeded['playlist']['id']}/build/mp4 -H 'Authorization: Bearer {manager}'",
+        "emails (SES, kept by moto) are printed here as they are sent, with their links.",
+        "",
         "Ctrl-C stops everything.",
     ]
     print("\n".join(lines), flush=True)
+
+
+def _echo_emails(stack, stopping: threading.Event) -> None:
+    """Print each email SES (moto) accepted, so a person can follow its links."""
+    import html
+    import re
+
+    shown = 0
+    while not stopping.wait(1):
+        try:
+            emails = stack.sent_emails()
+        except Exception:  # the stack is stopping
+            return
+        for email in emails[shown:]:
+            links = [html.unescape(url) for url in re.findall(r'href="([^"]+)"', email["body"])]
+            text = html.unescape(re.sub(r"<[^>]+>", " ", email["body"]))
+            text = re.sub(r"\s+", " ", re.sub(r"https?://\S+", "", text)).strip()
+            print(f"\n--- email to {', '.join(email['destinations'].get('ToAddresses', []))}: {email['subject']}",
+                  *(f"    {line}" for line in [text[:300], *(f"link: {url}" for url in links)]), sep="\n", flush=True)
+        shown = len(emails)
 
 
 if __name__ == "__main__":

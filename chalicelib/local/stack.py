@@ -64,6 +64,7 @@ class LocalStack:
 
         from chalicelib.local.provision import provision
         self.resources = provision(boto3.session.Session(), {"Stage": self.stage})
+        self._apply_function_environment()
         from chalicelib.local import sfn_glue, workers
         sfn_glue.install(self.app)
         self._threads += workers.start_sqs_workers(self.app, self._stopping)
@@ -108,6 +109,16 @@ class LocalStack:
                               user_provided_params={"chalice_app": app_module.app, "project_dir": str(ROOT)})
         return app_module.app
 
+    def _apply_function_environment(self) -> None:
+        """What the template gives the functions in the cloud (the state machine's ARN, the
+        sender), now that the resources exist; explicit `extra_env` still wins."""
+        from chalicelib.config import settings
+
+        for name, value in self.resources.chalice_environment().items():
+            if name not in self.extra_env:
+                os.environ[name] = value
+        settings.cache_clear()
+
     def _serve_api(self) -> None:
         from chalice.local import create_local_server
 
@@ -119,9 +130,16 @@ class LocalStack:
     # --- inspection and stop ---------------------------------------------------------
 
     def sent_emails(self) -> list[dict]:
-        """Emails sent through SES, as moto recorded them."""
-        answer = requests.get(f"{self.moto_url}/moto-api/data.json", timeout=10).json()
-        return answer.get("ses", {}).get("Message", [])
+        """Emails sent through SES, as moto recorded them: {id, source, destinations,
+        subject, body} (body is the HTML part when there is one)."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.ses.models import Message, ses_backends
+
+        # Read from moto's backend in this process: /moto-api/data.json would also read
+        # the content of every S3 object, which gets slow once movies are stored.
+        backend = ses_backends[DEFAULT_ACCOUNT_ID][DUMMY_AWS["AWS_REGION"]]
+        return [{"id": m.id, "source": m.source, "destinations": m.destinations, "subject": m.subject,
+                 "body": m.body} for m in list(backend.sent_messages) if isinstance(m, Message)]
 
     def stop(self) -> None:
         self._stopping.set()

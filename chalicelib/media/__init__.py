@@ -15,7 +15,7 @@ from .concat import (
 )
 from .ffmpeg import MediaError, ffmpeg_binary, run_ffmpeg
 from .normalize import normalize_movie
-from .probe import MovieInfo, probe_movie
+from .probe import MovieInfo, probe_movie, probe_movies
 from .thumbnails import (
     PictureInfo,
     PreviewPictures,
@@ -47,6 +47,7 @@ __all__ = [
     "picture_pictures",
     "picture_to_png",
     "probe_movie",
+    "probe_movies",
     "resize_to_width",
     "run_ffmpeg",
     "stream_mismatch",

@@ -71,8 +71,14 @@ def concat_copy(
     *,
     infos: Sequence[MovieInfo] | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
+    faststart: bool = True,
+    count_frames: bool = True,
 ) -> MovieInfo:
-    """Join movies with identical stream parameters without re-encoding. Raises `MediaError` if they differ."""
+    """Join movies with identical stream parameters without re-encoding. Raises `MediaError` if they differ.
+
+    `faststart=False` leaves the index at the end: for intermediate files only.
+    `count_frames=False` estimates the output's frame count instead of reading it all again.
+    """
     infos = list(infos) if infos is not None else [probe_movie(path, count_frames=False) for path in inputs]
     # Copying mismatched streams does not fail: it writes a file that plays
     # garbage after the first join. So check first.
@@ -85,10 +91,11 @@ def concat_copy(
         run_ffmpeg_into(
             out,
             # -safe 0: the list holds absolute paths, which the demuxer refuses by default.
-            ["-f", "concat", "-safe", "0", "-i", list_path, "-map", "0", "-c", "copy", *encoding.mp4_args()],
+            ["-f", "concat", "-safe", "0", "-i", list_path, "-map", "0", "-c", "copy",
+             *encoding.mp4_args(faststart)],
             timeout=timeout,
         )
-    return probe_movie(out)
+    return probe_movie(out, count_frames=count_frames)
 
 
 def concat_reencode(

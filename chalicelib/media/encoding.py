@@ -127,8 +127,11 @@ def aac_args() -> list[str]:
     return ["-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(AUDIO_SAMPLE_RATE), "-ac", "2"]
 
 
-def mp4_args() -> list[str]:
+def mp4_args(faststart: bool = True) -> list[str]:
     # faststart moves the index to the front so browsers can start playing
-    # before the download ends. Chapters would become an extra text track and
-    # break stream-copy concatenation, and source tags are not ours to keep.
-    return ["-map_metadata", "-1", "-map_chapters", "-1", "-movflags", "+faststart", "-f", "mp4"]
+    # before the download ends (at the cost of rewriting the file once; files
+    # that are only inputs of another join skip it). Chapters would become an
+    # extra text track and break stream-copy concatenation, and source tags are
+    # not ours to keep.
+    movflags = ["-movflags", "+faststart"] if faststart else []
+    return ["-map_metadata", "-1", "-map_chapters", "-1", *movflags, "-f", "mp4"]

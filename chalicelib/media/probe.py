@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -98,6 +99,34 @@ def probe_movie(path: str, *, count_frames: bool = True, timeout: float = PROBE_
     if info.duration <= 0:
         raise MediaError("movie has zero duration")
     return replace(info, frame_count=frame_count, file_size=os.path.getsize(path))
+
+
+def probe_movies(paths: Sequence[str], *, timeout: float = PROBE_TIMEOUT_S) -> list[MovieInfo]:
+    """Probe several movies with one ffmpeg run, as `probe_movie(path, count_frames=False)`
+    does each: joining many short movies should not start one process per movie."""
+    if len(paths) <= 1:
+        return [probe_movie(path, count_frames=False, timeout=timeout) for path in paths]
+    for path in paths:
+        if not os.path.isfile(path):
+            raise MediaError(f"file not found: {os.path.basename(path)}")
+    args = ["-nostats"]
+    for path in paths:
+        args += ["-i", path]
+    stderr = run_ffmpeg(args, timeout=timeout, check=False).stderr
+    blocks = {int(match.group(1)): block for block in re.split(r"^(?=Input #\d+)", stderr, flags=re.MULTILINE)
+              if (match := re.match(r"Input #(\d+)", block))}
+    if sorted(blocks) != list(range(len(paths))):
+        # ffmpeg stops at the first input it cannot read: let that movie's own probe say why.
+        return [probe_movie(path, count_frames=False, timeout=timeout) for path in paths]
+    infos = []
+    for index, path in enumerate(paths):
+        # Each block reads as a lone input's: "Input #0", "Stream #0:n".
+        block = blocks[index].replace(f"Input #{index}", "Input #0", 1).replace(f"Stream #{index}:", "Stream #0:")
+        info = parse_ffmpeg_input(block)
+        if info.duration <= 0:
+            raise MediaError(f"{os.path.basename(path)}: movie has zero duration")
+        infos.append(replace(info, frame_count=round(info.duration * info.fps), file_size=os.path.getsize(path)))
+    return infos
 
 
 def parse_ffmpeg_input(stderr: str) -> MovieInfo:

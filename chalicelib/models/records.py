@@ -5,6 +5,8 @@ Every read is a GetItem, a BatchGet or a Query on one of four indexes; see READM
 beside this file for the access patterns."""
 import datetime
 import hashlib
+import random
+import time
 import uuid
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute, VersionAttribute
@@ -17,6 +19,7 @@ from chalicelib.errors import Conflict
 
 # One page of an index query; list routes page on top of this.
 QUERY_PAGE = 500
+_BACKOFF_SECONDS = 0.005  # first retry after an optimistic-lock conflict waits up to this
 
 
 class _ByKind(GlobalSecondaryIndex):
@@ -175,7 +178,11 @@ def transition(record_id: str, decide, expected_kind: str | None = None, parent_
     is None when the record does not exist. The write is conditional on the version that
     `decide` saw, so two callers racing for one state change cannot both make it (this
     is how a duplicated event finds its work already claimed)."""
-    for _ in range(attempts):
+    for attempt in range(attempts):
+        if attempt:
+            # Jittered backoff: writers that all lost to the same winner spread out
+            # instead of colliding again on their next try.
+            time.sleep(random.uniform(0, _BACKOFF_SECONDS * 2 ** min(attempt, 5)))
         record = get_record(record_id)
         if record is None or (expected_kind and record.kind != expected_kind):
             return None, False

@@ -1,0 +1,27 @@
+"""Sending email through SES. What an email says is decided by the services that send it.
+
+Every email carries a text and an HTML part; links are written out in full in both, so a
+reader whose client strips HTML (or a person reading the local stack's log) can use them."""
+import html
+
+from aws_lambda_powertools import Logger
+
+from chalicelib import aws
+from chalicelib.config import settings
+
+logger = Logger(service="reelbase-emails", child=False)
+
+
+def send(to: str, subject: str, paragraphs: list[str], links: list[tuple[str, str]] = ()) -> str:
+    """Send one email; returns the SES message id. `links` are (label, url) pairs."""
+    text = "\n\n".join([*paragraphs, *(f"{label}: {url}" for label, url in links)])
+    body_html = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs) + "".join(
+        f'<p><a href="{html.escape(url)}">{html.escape(label)}</a><br>{html.escape(url)}</p>' for label, url in links)
+    answer = aws.client("ses").send_email(
+        Source=settings().ses_sender,
+        Destination={"ToAddresses": [to]},
+        Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
+                 "Body": {"Text": {"Data": text, "Charset": "UTF-8"},
+                          "Html": {"Data": f"<html><body>{body_html}</body></html>", "Charset": "UTF-8"}}})
+    logger.info("email sent", extra={"to": to, "subject": subject, "message_id": answer["MessageId"]})
+    return answer["MessageId"]
