@@ -5,7 +5,7 @@ Hash filters are keyed by the category *title*, as the SDKs build them
 clients send empty are "not sent"; unknown parameters are ignored (spec §2)."""
 import operator
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from chalicelib.services.zype.values import MISSING, boolean, instant, is_blank, parse_stamp, string_list, words
 

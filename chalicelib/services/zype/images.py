@@ -68,7 +68,7 @@ def public_root_url() -> str:
     # PUBLIC_API_URL is the base of the review API, which lives under /api; the
     # publishing API lives at the root beside it.
     api_url = settings().public_api_url.rstrip("/")
-    return api_url[:-len("/api")] if api_url.endswith("/api") else api_url
+    return api_url.removesuffix("/api")
 
 
 def download_url(image_id: str, file_name: str) -> str:

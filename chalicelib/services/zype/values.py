@@ -97,7 +97,7 @@ def instant(value, name: str) -> datetime.datetime | None:
         raise Unprocessable(f"{name} must be an ISO 8601 time or Unix seconds, got {value!r}")
     if isinstance(value, (int, float)) or (isinstance(value, str) and _UNIX.match(value.strip())):
         try:
-            return datetime.datetime.fromtimestamp(float(value), tz=datetime.timezone.utc)
+            return datetime.datetime.fromtimestamp(float(value), tz=datetime.UTC)
         except (OverflowError, OSError, ValueError) as error:
             raise Unprocessable(f"{name} is out of range: {value!r}") from error
     if not isinstance(value, str):
@@ -111,8 +111,8 @@ def instant(value, name: str) -> datetime.datetime | None:
         except ValueError:
             continue
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-        return parsed.astimezone(datetime.timezone.utc)
+            parsed = parsed.replace(tzinfo=datetime.UTC)
+        return parsed.astimezone(datetime.UTC)
     raise Unprocessable(f"{name} must be an ISO 8601 time (2017-01-01T00:00:00-00:00) or Unix seconds "
                         f"(1483228800), got {value!r}")
 
@@ -120,12 +120,12 @@ def instant(value, name: str) -> datetime.datetime | None:
 def stamp(moment: datetime.datetime) -> str:
     """Zype's timestamp shape, in UTC: 2015-10-22T14:56:53.896+00:00. Fixed width, so
     stored stamps also sort as strings."""
-    moment = moment.astimezone(datetime.timezone.utc)
+    moment = moment.astimezone(datetime.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
 
 
 def now_stamp() -> str:
-    return stamp(datetime.datetime.now(datetime.timezone.utc))
+    return stamp(datetime.datetime.now(datetime.UTC))
 
 
 def parse_stamp(value: str | None) -> datetime.datetime | None:
