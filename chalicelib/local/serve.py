@@ -23,6 +23,7 @@ def main() -> int:
 
     seeded = demo.seed()
     _print_banner(stack, seeded, demo)
+    _print_zype_banner(stack, demo.seed_zype(seeded))
     stopping.wait()
     print("stopping…", flush=True)
     stack.stop()
@@ -52,6 +53,17 @@ def _print_banner(stack, seeded: dict, demo) -> None:
         f"-d '{{\"email\": \"manager@demo.reelbase.dev\", \"password\": \"{demo.DEMO_PASSWORD}\"}}'",
         "",
         "Ctrl-C stops everything.",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def _print_zype_banner(stack, zype_demo: dict) -> None:
+    lines = [
+        f"publishing (Zype) API on {stack.api_url}  (demo studio keys; the app_key only reads):",
+        f"  api_key {zype_demo['keys']['api_key']}",
+        f"  app_key {zype_demo['keys']['app_key']}",
+        f"  curl -s '{stack.api_url}/videos?api_key={zype_demo['keys']['api_key']}'",
+        "",
     ]
     print("\n".join(lines), flush=True)
 
