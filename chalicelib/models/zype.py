@@ -165,7 +165,12 @@ def find_key(secret: str) -> dict | None:
 def allocate_seqs(playlist_id: str, count: int) -> int:
     """The first of `count` fresh sequence numbers of a playlist (one atomic ADD)."""
     item = ZypeItem(record_key(PLAYLIST, playlist_id), PLAYLIST)
-    item.update(actions=[ZypeItem.next_seq.add(count)], condition=ZypeItem.pk.exists())  # reads back ALL_NEW
+    try:
+        item.update(actions=[ZypeItem.next_seq.add(count)], condition=ZypeItem.pk.exists())  # reads back ALL_NEW
+    except UpdateError as error:
+        if _conditional_failure(error):  # the playlist was deleted meanwhile
+            raise Contended(playlist_id) from error
+        raise
     return int(item.next_seq) - count
 
 

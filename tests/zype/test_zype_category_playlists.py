@@ -36,7 +36,7 @@ def test_several_values_in_one_category_match_any_of_them(zype):
 
 
 def test_membership_follows_video_changes(zype):
-    genre, mood, made = _setup(zype)
+    genre, _, made = _setup(zype)
     playlist = zype.playlist("Comedies", playlist_type="category",
                              categories=[{"category_id": genre["_id"], "value": ["comedy"]}])
     # A new matching video joins; a video that stops matching leaves; one that starts matching joins.

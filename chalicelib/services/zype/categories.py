@@ -7,7 +7,7 @@ from chalicelib.auth import ZypeCaller
 from chalicelib.errors import Unprocessable
 from chalicelib.models import zype as table
 from chalicelib.services.zype import ordering, pagination
-from chalicelib.services.zype.filters import Filters, add_id_filters, add_keyword_filter, add_title_filters
+from chalicelib.services.zype.filters import Filters, add_exact_filters, add_id_filters, add_keyword_filter
 from chalicelib.services.zype.store import Listing, new_body, require, retrying, site_bodies
 from chalicelib.services.zype.values import (MISSING, boolean, indexed_items, keywords_of, new_object_id,
                                              now_stamp, resource_params, save_error, string_list, text)
@@ -23,7 +23,7 @@ def list_categories(caller: ZypeCaller, params: dict) -> Listing:
     page = pagination.parse_page(params)
     filters = Filters(active=None)
     add_id_filters(filters.predicates.append, params, "id", lambda category: [category["_id"]])
-    add_title_filters(filters.predicates.append, params)
+    add_exact_filters(filters.predicates.append, params, "title")
     add_keyword_filter(filters.predicates.append, params, ("title", "values"))
     sort = ordering.parse_sort(params, SORTS)
     found = [c for c in site_bodies(caller.site_id, table.CATEGORY) if filters.matches(c)]

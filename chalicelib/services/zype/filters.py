@@ -55,11 +55,8 @@ def video_filters(params: dict, categories: "CategoryResolver") -> Filters:
     add_id_filters(add, params, "zobject_id", lambda video: video.get("zobject_ids") or [])
     for name in VIDEO_ID_FIELDS:
         add_id_filters(add, params, name, lambda video, name=name: [video.get(name)])
-    for name in ("friendly_title", "type"):
-        wanted = _value(params, name)
-        if wanted is not None:
-            add(lambda video, name=name, wanted=wanted: str(video.get(name) or "").casefold() == wanted.casefold())
-    add_title_filters(add, params)
+    for name in ("title", "friendly_title", "type"):
+        add_exact_filters(add, params, name)
     add_keyword_filter(add, params, ("title", "description", "short_description", "keywords", "source_id"))
     add_date_filters(add, params, VIDEO_DATE_FIELDS)
     add_category_filters(add, params, categories)
@@ -71,16 +68,8 @@ def playlist_filters(params: dict, categories: "CategoryResolver", playlist_ids_
     add = filters.predicates.append
     boolean(params.get("dpt", MISSING), "dpt")
     add_id_filters(add, params, "id", lambda playlist: [playlist["_id"]])
-    add_title_filters(add, params)
-    for name in ("friendly_title",):
-        wanted = _value(params, name)
-        if wanted is not None:
-            add(lambda playlist, wanted=wanted: str(playlist.get("friendly_title") or "").casefold()
-                == wanted.casefold())
-        excluded = _value(params, f"{name}!")
-        if excluded is not None:
-            add(lambda playlist, excluded=excluded: str(playlist.get("friendly_title") or "").casefold()
-                != excluded.casefold())
+    for name in ("title", "friendly_title"):
+        add_exact_filters(add, params, name)
     parent_id = _value(params, "parent_id")
     if parent_id is not None:
         add(lambda playlist: playlist.get("parent_id") == parent_id)
@@ -114,13 +103,13 @@ def add_id_filters(add, params: dict, name: str, values_of: Callable[[dict], lis
                 bool(wanted_set.intersection(v for v in values_of(record) if v)) == keep)
 
 
-def add_title_filters(add, params: dict) -> None:
-    wanted = _value(params, "title")
-    if wanted is not None:
-        add(lambda record: str(record.get("title") or "").casefold() == wanted.casefold())
-    excluded = _value(params, "title!")
-    if excluded is not None:
-        add(lambda record: str(record.get("title") or "").casefold() != excluded.casefold())
+def add_exact_filters(add, params: dict, name: str) -> None:
+    """`<name>=v` keeps, `<name>!=v` drops, records whose field is v (case aside)."""
+    for param, keep in ((name, True), (f"{name}!", False)):
+        wanted = _value(params, param)
+        if wanted is not None:
+            folded = wanted.casefold()
+            add(lambda record, folded=folded, keep=keep: (str(record.get(name) or "").casefold() == folded) == keep)
 
 
 def add_keyword_filter(add, params: dict, fields: tuple[str, ...]) -> None:

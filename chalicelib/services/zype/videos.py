@@ -142,6 +142,7 @@ def _apply(site_id: str, video: dict, fields: dict) -> None:
         if video_type not in VIDEO_TYPES:
             raise save_error("video", "type", f"one of {', '.join(VIDEO_TYPES)}")
         video["type"] = video_type
+    # A promoted video's duration is its preview's; only a video without one takes it from the client.
     if "duration" in fields and not video.get("preview_file_id"):
         duration = integer(fields["duration"], "video duration")
         if duration is not None and duration < 0:
