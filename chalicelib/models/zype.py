@@ -16,6 +16,7 @@ partition:
 (chalicelib.services.zype.ordering; empty for a manually ordered playlist) and `<seq>`
 the order it joined in, so entries sort by the playlist's order with stable ties.
 See README.md beside this file for the access patterns."""
+import functools
 import hashlib
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
@@ -89,7 +90,14 @@ class Contended(Exception):
 
 
 def connection() -> Connection:
-    return Connection(region=settings().region)
+    return _connection(settings().region)
+
+
+@functools.lru_cache(maxsize=2)
+def _connection(region: str) -> Connection:
+    # For transactions, which PynamoDB runs on a Connection of their own; building its
+    # botocore client costs more than the calls, so it is built once per container.
+    return Connection(region=region)
 
 
 def record_key(kind: str, record_id: str) -> str:
