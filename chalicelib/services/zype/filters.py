@@ -75,7 +75,7 @@ def playlist_filters(params: dict, categories: "CategoryResolver", playlist_ids_
         add(lambda playlist: playlist.get("parent_id") == parent_id)
     if playlist_ids_with_video is not None:
         add(lambda playlist: playlist["_id"] in playlist_ids_with_video)
-    add_keyword_filter(add, params, ("title", "description", "_keywords"))
+    add_keyword_filter(add, params, ("title", "description"))
     add_date_filters(add, params, PLAYLIST_DATE_FIELDS)
     add_category_filters(add, params, categories)
     return filters

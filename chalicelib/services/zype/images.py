@@ -15,7 +15,7 @@ import uuid
 
 from chalicelib import storage
 from chalicelib.config import settings
-from chalicelib.errors import NotFound
+from chalicelib.errors import NotFound, Unprocessable
 from chalicelib.services.zype.values import (MISSING, boolean, indexed_items, is_blank, new_object_id, now_stamp,
                                              save_error, text)
 
@@ -127,8 +127,8 @@ def apply_images_attributes(images: list[dict], raw, model: str) -> tuple[list[d
     Returns (the new list, image ids whose files can go once the record is saved)."""
     try:
         entries = indexed_items(raw, "images_attributes")
-    except Exception as error:
-        raise save_error(model, "images", getattr(error, "message", str(error))) from error
+    except Unprocessable as error:
+        raise save_error(model, "images", error.message) from error
     result = [dict(image) for image in images]
     destroyed: set[str] = set()
     stored: list[str] = []
