@@ -45,7 +45,12 @@ class ParamTree:
 def _assign(node: dict, path: list[str], value, occurrence: int) -> None:
     head, rest = path[0], path[1:]
     if not rest:
-        node[head] = value
+        if occurrence and head in node:
+            # `video_id=a&video_id=b`: keep both; scalar readers take the last one.
+            previous = node[head]
+            node[head] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            node[head] = value
         return
     if rest[0] != "":
         child = node.get(head)

@@ -91,3 +91,9 @@ def test_two_level_keys_match_a_tuple_sort():
             elif earlier["title"] != later["title"]:
                 assert (earlier["title"] < later["title"]) == (second == "asc")
         assert all(v["episode"] is None for v in by_key[len(present):])
+
+
+def test_a_plain_name_sent_twice_keeps_both_and_scalars_read_the_last():
+    params = tree([("video_id", "a"), ("video_id", "b"), ("page", "1"), ("page", "2")])
+    assert values.string_list(params["video_id"], "video_id") == ["a", "b"]
+    assert values.integer(params["page"], "page") == 2

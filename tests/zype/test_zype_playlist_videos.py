@@ -169,6 +169,11 @@ def test_add_and_remove_videos_keep_the_count_exact(zype):
     assert [v["title"] for v in answer.json()["response"]] == ["One", "Three"]
     zype.put(f"/playlists/{playlist['_id']}/remove_videos", json={"video_id": [second]})  # not held: no-op
     assert zype.get(f"/playlists/{playlist['_id']}").json()["response"]["playlist_item_count"] == 2
+    # A plain repeated `video_id` works too.
+    answer = zype.put(f"/playlists/{playlist['_id']}/remove_videos", params=[("video_id", first),
+                                                                               ("video_id", third)])
+    assert answer.json()["response"] == []
+    assert zype.get(f"/playlists/{playlist['_id']}").json()["response"]["playlist_item_count"] == 0
 
 
 def test_adding_an_unknown_video_changes_nothing(zype):

@@ -7,7 +7,8 @@ import operator
 from dataclasses import dataclass, field
 from collections.abc import Callable
 
-from chalicelib.services.zype.values import MISSING, boolean, instant, is_blank, parse_stamp, string_list, words
+from chalicelib.services.zype.values import (MISSING, boolean, instant, is_blank, parse_stamp, single, string_list,
+                                             words)
 
 RANGE_SUFFIXES = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
 VIDEO_DATE_FIELDS = ("created_at", "published_at", "updated_at")
@@ -36,7 +37,7 @@ class Filters:
 
 def active_filter(params: dict) -> bool | None:
     """`active`: true (the default, as on Zype's /videos), false, or all."""
-    raw = params.get("active", MISSING)
+    raw = single(params.get("active", MISSING))
     if isinstance(raw, str) and raw.strip().lower() == "all":
         return None
     value = boolean(raw, "active")
@@ -88,7 +89,7 @@ def _value(params: dict, name: str) -> str | None:
     if is_blank(raw):
         return None
     if isinstance(raw, list):
-        raw = next((item for item in raw if not is_blank(item)), None)
+        raw = next((item for item in reversed(raw) if not is_blank(item)), None)
         if raw is None:
             return None
     return str(raw).strip()

@@ -4,7 +4,7 @@ explicit `sort` / `order` parameters of list requests, applied in memory."""
 from dataclasses import dataclass
 
 from chalicelib.errors import Unprocessable
-from chalicelib.services.zype.values import MISSING, is_blank, object_list, parse_stamp, save_error
+from chalicelib.services.zype.values import MISSING, is_blank, object_list, parse_stamp, save_error, single
 
 MAX_LEVELS = 2
 DIRECTIONS = ("asc", "desc")
@@ -107,12 +107,12 @@ def _encode(value, sort_type: str) -> str | None:
 
 def parse_sort(params: dict, allowed: tuple[str, ...]) -> tuple[str, bool] | None:
     """(field, descending) from `sort` / `order`, or None when no sort was asked for."""
-    field = params.get("sort", MISSING)
+    field = single(params.get("sort", MISSING))
     if is_blank(field):
         return None
     if not isinstance(field, str) or field.strip() not in allowed:
         raise Unprocessable(f"sort must be one of {', '.join(allowed)}, got {field!r}")
-    return field.strip(), is_descending(params.get("order"))
+    return field.strip(), is_descending(single(params.get("order")))
 
 
 def is_descending(order) -> bool:

@@ -29,6 +29,13 @@ def is_blank(value) -> bool:
     return value is MISSING or value is None or (isinstance(value, str) and not value.strip())
 
 
+def single(value):
+    """A name sent twice (`page=1&page=2`) counts once, the last time, as Rack reads it."""
+    if isinstance(value, list) and value and all(isinstance(item, (str, int, float, bool)) for item in value):
+        return value[-1]
+    return value
+
+
 def save_error(model: str, attribute: str, detail: str = "") -> Unprocessable:
     """Rails' wording, which Zype answers with: `Could not save playlist: Categories is invalid`."""
     label = attribute.replace("_", " ").capitalize()
@@ -38,6 +45,7 @@ def save_error(model: str, attribute: str, detail: str = "") -> Unprocessable:
 # --- scalars ---------------------------------------------------------------------
 
 def boolean(value, name: str) -> bool | None:
+    value = single(value)
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -52,6 +60,7 @@ def boolean(value, name: str) -> bool | None:
 
 
 def integer(value, name: str) -> int | None:
+    value = single(value)
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -66,6 +75,7 @@ def integer(value, name: str) -> int | None:
 
 
 def text(value, name: str) -> str | None:
+    value = single(value)
     if value is MISSING or value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -75,6 +85,7 @@ def text(value, name: str) -> str | None:
 
 def price(value, name: str) -> str | None:
     """A price as Zype answers it: a decimal string ("4.99", "5.0"), from a string or a number."""
+    value = single(value)
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -91,6 +102,7 @@ def price(value, name: str) -> str | None:
 
 def instant(value, name: str) -> datetime.datetime | None:
     """ISO 8601 (any offset; no offset means UTC) or Unix seconds, as an aware UTC datetime."""
+    value = single(value)
     if is_blank(value):
         return None
     if isinstance(value, bool):
