@@ -1,11 +1,12 @@
 """reelbase: Zou-compatible review API and Zype-style publishing API on Chalice.
 
-Only wiring lives here: blueprints under /api (gazu's host), event handlers, and the
-Lambda functions Step Functions runs."""
+Only wiring lives here: blueprints under /api (gazu's host) and at the root (Zype's),
+event handlers, and the Lambda functions Step Functions runs."""
 from chalice import Chalice
 
 from chalicelib import models
-from chalicelib.api import auth_routes, data_routes, files_routes, media_routes, playlist_routes, preview_routes
+from chalicelib.api import (auth_routes, data_routes, files_routes, media_routes, playlist_routes, preview_routes,
+                            zype_routes)
 from chalicelib.config import settings
 from chalicelib.services import build_pipeline, preview_pipeline
 
@@ -24,6 +25,9 @@ app.register_blueprint(playlist_routes.blueprint, url_prefix="/api")
 app.register_blueprint(media_routes.make_blueprint(), url_prefix="/api")
 # Kitsu's reverse proxy strips /api, so tools that talk to Zou directly use /pictures and /movies.
 app.register_blueprint(media_routes.make_blueprint(), name_prefix="root_")
+app.register_blueprint(zype_routes.keys_blueprint, url_prefix="/api")
+# Zype's API lives at the root, where Zype's clients expect /playlists, /videos, ...
+app.register_blueprint(zype_routes.blueprint)
 
 
 # Preview workers (chalicelib.services.preview_pipeline): S3 ObjectCreated -> SQS -> here.

@@ -12,6 +12,7 @@ class Settings:
     stage: str
     region: str
     records_table: str
+    zype_table: str
     media_bucket: str
     jwt_secret_plain: str
     jwt_secret_parameter: str
@@ -46,6 +47,7 @@ def settings() -> Settings:
         stage=stage,
         region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
         records_table=os.environ.get("RECORDS_TABLE", f"reelbase-{stage}-records"),
+        zype_table=os.environ.get("ZYPE_TABLE", f"reelbase-{stage}-zype"),
         media_bucket=os.environ.get("MEDIA_BUCKET", f"reelbase-{stage}-media"),
         jwt_secret_plain=os.environ.get("JWT_SECRET", ""),
         jwt_secret_parameter=os.environ.get("JWT_SECRET_PARAMETER", ""),

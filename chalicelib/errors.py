@@ -36,3 +36,9 @@ class TooLarge(DomainError):
 
 class Unprocessable(DomainError):
     status = 422
+
+
+class InternalError(DomainError):
+    """Only raised by the HTTP layer for an unexpected exception, so that each API
+    family answers a 500 in its own error shape."""
+    status = 500

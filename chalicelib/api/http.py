@@ -10,7 +10,7 @@ from chalice import Response
 
 from chalicelib import auth
 from chalicelib.config import settings
-from chalicelib.errors import DomainError, Invalid, TooLarge
+from chalicelib.errors import DomainError, InternalError, Invalid, TooLarge
 from chalicelib.services.media_links import Processing
 
 logger = Logger(service="reelbase-api", child=False)
@@ -93,12 +93,22 @@ class ApiRequest:
     def multipart(self):
         from chalicelib.api.multipart import parse_multipart
 
+        self._check_upload_size()
+        return parse_multipart(self.headers.get("content-type") or "", self.body_bytes)
+
+    def multipart_pairs(self):
+        """Every part in order, repeated names kept."""
+        from chalicelib.api.multipart import parse_multipart_pairs
+
+        self._check_upload_size()
+        return parse_multipart_pairs(self.headers.get("content-type") or "", self.body_bytes)
+
+    def _check_upload_size(self) -> None:
         limit = settings().max_api_upload_bytes
         if len(self.body_bytes) > limit + 64 * 1024:
             raise TooLarge(
                 f"Uploads through the API are limited to {limit} bytes; "
                 "ask for a presigned upload URL (…/upload-url) for bigger files")
-        return parse_multipart(self.headers.get("content-type") or "", self.body_bytes)
 
 
 def json_response(body, status: int = 200, headers: dict | None = None) -> Response:
@@ -138,6 +148,35 @@ def error_response(error: DomainError) -> Response:
     return json_response(body, error.status)
 
 
+def validate_path_ids(path_params: dict, free_params: tuple = ()) -> dict:
+    """Path parameters named `id` or `*_id` as canonical UUIDs (Invalid otherwise),
+    except those in `free_params`, which the handler checks itself."""
+    for key, value in path_params.items():
+        if (key == "id" or key.endswith("_id")) and key not in free_params:
+            path_params[key] = require_uuid(value, key)
+    return path_params
+
+
+def serve(call, render_error, path: str, method: str) -> Response:
+    """Run `call()` and turn its result into a response: domain errors through
+    `render_error`, anything unexpected logged and answered as a 500 in the same shape."""
+    try:
+        result = call()
+    except DomainError as error:
+        return render_error(error)
+    except Exception:
+        logger.exception("unhandled error", extra={"path": path, "method": method})
+        return render_error(InternalError("Internal server error."))
+    if isinstance(result, Response):
+        return result
+    return json_response(result)
+
+
+def register(blueprint, path: str, methods, name: str, view) -> None:
+    view.__name__ = name
+    blueprint.route(path, methods=list(methods), content_types=BODY_TYPES, name=name)(view)
+
+
 def route(blueprint, path: str, methods=("GET",), public: bool = False, token_type: str = "access",
           name: str | None = None, free_params: tuple = ()):
     """Register `handler(request, **path_params)` on `blueprint` with auth and error
@@ -146,25 +185,17 @@ def route(blueprint, path: str, methods=("GET",), public: bool = False, token_ty
     def decorate(handler):
         def view(**path_params):
             chalice_request = blueprint.current_request
-            try:
-                for key, value in path_params.items():
-                    if (key == "id" or key.endswith("_id")) and key not in free_params:
-                        path_params[key] = require_uuid(value, key)
+
+            def call():
+                validate_path_ids(path_params, free_params)
                 caller = None
                 if not public:
                     caller = auth.authenticate(chalice_request.headers.get("authorization"), token_type)
-                result = handler(ApiRequest(chalice_request, caller), **path_params)
-            except DomainError as error:
-                return error_response(error)
-            except Exception:
-                logger.exception("unhandled error", extra={"path": path, "method": chalice_request.method})
-                return json_response({"message": "Internal server error.", "error": True}, 500)
-            if isinstance(result, Response):
-                return result
-            return json_response(result)
+                return handler(ApiRequest(chalice_request, caller), **path_params)
 
-        view.__name__ = name or handler.__name__
-        blueprint.route(path, methods=list(methods), content_types=BODY_TYPES, name=view.__name__)(view)
+            return serve(call, error_response, path, chalice_request.method)
+
+        register(blueprint, path, methods, name or handler.__name__, view)
         return handler
 
     return decorate

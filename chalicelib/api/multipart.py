@@ -15,14 +15,25 @@ class UploadedFile:
 def parse_multipart(content_type_header: str, body: bytes) -> tuple[dict[str, str], dict[str, UploadedFile]]:
     """(form fields, files by field name). A part without a filename is a field, even
     when it carries its own content type (gazu's batch-comment `comments` part)."""
+    fields: dict[str, str] = {}
+    files: dict[str, UploadedFile] = {}
+    for name, value in parse_multipart_pairs(content_type_header, body):
+        if isinstance(value, UploadedFile):
+            files[name] = value
+        else:
+            fields[name] = value
+    return fields, files
+
+
+def parse_multipart_pairs(content_type_header: str, body: bytes) -> list[tuple[str, "str | UploadedFile"]]:
+    """Every part in body order, repeated names kept (Rails-style `video_id[]` fields)."""
     from python_multipart.multipart import MultipartParser, parse_options_header
 
     mime, options = parse_options_header(content_type_header)
     boundary = options.get(b"boundary")
     if mime != b"multipart/form-data" or not boundary:
         raise Invalid("Expected a multipart/form-data body with a boundary")
-    fields: dict[str, str] = {}
-    files: dict[str, UploadedFile] = {}
+    parts: list[tuple[str, str | UploadedFile]] = []
     current: dict = {}
 
     def on_part_begin():
@@ -48,10 +59,10 @@ def parse_multipart(content_type_header: str, body: bytes) -> tuple[dict[str, st
         filename = disposition.get(b"filename")
         if filename is not None:
             part_type = current["headers"].get("content-type", b"application/octet-stream")
-            files[name] = UploadedFile(name, filename.decode("utf-8", "replace"),
-                                       part_type.decode("latin-1"), bytes(current["data"]))
+            parts.append((name, UploadedFile(name, filename.decode("utf-8", "replace"),
+                                             part_type.decode("latin-1"), bytes(current["data"]))))
         else:
-            fields[name] = bytes(current["data"]).decode("utf-8", "replace")
+            parts.append((name, bytes(current["data"]).decode("utf-8", "replace")))
 
     parser = MultipartParser(boundary, callbacks={
         "on_part_begin": on_part_begin, "on_header_field": on_header_field,
@@ -63,4 +74,4 @@ def parse_multipart(content_type_header: str, body: bytes) -> tuple[dict[str, st
         parser.finalize()
     except Exception as error:  # python-multipart raises several error types
         raise Invalid(f"Malformed multipart body: {error}") from error
-    return fields, files
+    return parts

@@ -106,3 +106,32 @@ def seed_playlist(seeded: dict) -> dict:
         "created_by": seeded["people"]["manager"]["id"]}, project_id=project["id"])
     seeded["playlist"] = playlist
     return playlist
+
+
+def seed_zype(seeded: dict) -> dict:
+    """Publishing demo for the demo studio: categories, videos and a pair of Zype keys,
+    written through the publishing services. Returns the keys and the records."""
+    from chalicelib.auth import ZypeCaller
+    from chalicelib.services.zype import categories, keys, videos
+
+    studio_id = seeded["people"]["admin"]["studio_id"]
+    admin = auth.Caller(seeded["people"]["admin"])
+    issued = {kind: keys.issue_key(admin, studio_id, {"kind": kind, "name": f"demo {kind}"})["key"]
+              for kind in ("api_key", "app_key")}
+    curator = ZypeCaller(site_id=studio_id, can_write=True, via="api_key")
+    genre = categories.create_category(curator, {"category": {"title": "Genre",
+                                                              "values": ["comedy", "drama", "documentary"]}})
+    mood = categories.create_category(curator, {"category": {"title": "Mood", "values": ["calm", "tense"]}})
+    demo_videos = []
+    for title, genre_value, mood_value, published_at in [
+            ("Hero's Morning", "comedy", "calm", "2024-03-01T09:00:00Z"),
+            ("Sword Fight", "drama", "tense", "2024-05-12T18:30:00Z"),
+            ("Making of SQ01", "documentary", "calm", "2024-05-12T08:00:00Z"),
+            ("Blooper Reel", "comedy", "tense", "2024-07-04T12:00:00Z"),
+            ("The Long Goodbye", "drama", "calm", "2024-02-14T20:00:00Z"),
+            ("Animation Tests", "documentary", "tense", None)]:
+        demo_videos.append(videos.create_video(curator, {"video": {
+            "title": title, "published_at": published_at, "categories": [
+                {"category_id": genre["_id"], "value": [genre_value]},
+                {"category_id": mood["_id"], "value": [mood_value]}]}}))
+    return {"keys": issued, "categories": [genre, mood], "videos": demo_videos}

@@ -24,6 +24,7 @@ def main() -> int:
     seeded = demo.seed()
     demo.seed_playlist(seeded)
     _print_banner(stack, seeded, demo)
+    _print_zype_banner(stack, demo.seed_zype(seeded))
     threading.Thread(target=_echo_emails, args=(stack, stopping), name="emails", daemon=True).start()
     stopping.wait()
     print("stopping…", flush=True)
@@ -80,6 +81,17 @@ def _echo_emails(stack, stopping: threading.Event) -> None:
             print(f"\n--- email to {', '.join(email['destinations'].get('ToAddresses', []))}: {email['subject']}",
                   *(f"    {line}" for line in [text[:300], *(f"link: {url}" for url in links)]), sep="\n", flush=True)
         shown = len(emails)
+
+
+def _print_zype_banner(stack, zype_demo: dict) -> None:
+    lines = [
+        f"publishing (Zype) API on {stack.api_url}  (demo studio keys; the app_key only reads):",
+        f"  api_key {zype_demo['keys']['api_key']}",
+        f"  app_key {zype_demo['keys']['app_key']}",
+        f"  curl -s '{stack.api_url}/videos?api_key={zype_demo['keys']['api_key']}'",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
 
 
 if __name__ == "__main__":

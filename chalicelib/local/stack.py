@@ -87,6 +87,9 @@ class LocalStack:
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per moto request otherwise
 
+        from chalicelib.local.moto_fixes import snapshot_tables_once_per_transaction
+
+        snapshot_tables_once_per_transaction()
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self._moto.start()
         requests.post(f"{self.moto_url}/moto-api/config", timeout=10, json={

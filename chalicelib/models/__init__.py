@@ -4,6 +4,8 @@ from chalicelib.config import settings
 
 def configure() -> None:
     from chalicelib.models.records import Record
+    from chalicelib.models.zype import ZypeItem
 
-    Record.Meta.table_name = settings().records_table
-    Record.Meta.region = settings().region
+    for model, table_name in ((Record, settings().records_table), (ZypeItem, settings().zype_table)):
+        model.Meta.table_name = table_name
+        model.Meta.region = settings().region

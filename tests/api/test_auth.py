@@ -64,7 +64,7 @@ def test_gazu_refreshes_an_expired_token_and_carries_on(api_url, demo):
     assert client.tokens["access_token"] != expired
 
 
-def test_gazu_session_probes(api_url):
+def test_gazu_session_probes(api_url, demo):  # logs in as a demo person
     client = gazu.client.create_client(api_url)
     assert gazu.client.host_is_up(client=client) is True
     assert gazu.client.host_is_valid(client=client) is True

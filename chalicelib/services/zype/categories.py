@@ -1,0 +1,139 @@
+"""Categories (`/categories`): a title and the values it offers. Videos carry values of
+categories; category playlists select videos by them."""
+from slugify import slugify
+
+from chalicelib import auth
+from chalicelib.auth import ZypeCaller
+from chalicelib.errors import Unprocessable
+from chalicelib.models import zype as table
+from chalicelib.services.zype import ordering, pagination
+from chalicelib.services.zype.filters import Filters, add_exact_filters, add_id_filters, add_keyword_filter
+from chalicelib.services.zype.store import Listing, new_body, require, retrying, site_bodies
+from chalicelib.services.zype.values import (MISSING, boolean, indexed_items, keywords_of, new_object_id,
+                                             now_stamp, resource_params, save_error, string_list, text)
+
+SORTS = ("title", "created_at", "updated_at")
+
+
+def serialize(category: dict) -> dict:
+    return {**category, "_keywords": keywords_of(category.get("title"))}
+
+
+def list_categories(caller: ZypeCaller, params: dict) -> Listing:
+    page = pagination.parse_page(params)
+    filters = Filters(active=None)
+    add_id_filters(filters.predicates.append, params, "id", lambda category: [category["_id"]])
+    add_exact_filters(filters.predicates.append, params, "title")
+    add_keyword_filter(filters.predicates.append, params, ("title", "values"))
+    sort = ordering.parse_sort(params, SORTS)
+    found = [c for c in site_bodies(caller.site_id, table.CATEGORY) if filters.matches(c)]
+    if sort:
+        found = ordering.sort_records(found, *sort)
+    items, numbers = pagination.paginate(found, page)
+    return Listing([serialize(c) for c in items], numbers)
+
+
+def get_category(caller: ZypeCaller, category_id: str) -> dict:
+    return serialize(require(caller, table.CATEGORY, category_id).body)
+
+
+def create_category(caller: ZypeCaller, params: dict) -> dict:
+    auth.check_zype_write(caller)
+    fields = resource_params(params, "category")
+    category = {**new_body(caller.site_id), "title": None, "values": []}
+    _apply(category, fields)
+    if not category["title"]:
+        raise Unprocessable("Could not save category: Title can't be blank")
+    table.put_new(table.CATEGORY, caller.site_id, category)
+    return serialize(category)
+
+
+def update_category(caller: ZypeCaller, category_id: str, params: dict) -> dict:
+    auth.check_zype_write(caller)
+    fields = resource_params(params, "category")
+
+    def change():
+        item = require(caller, table.CATEGORY, category_id)
+        category = dict(item.body)
+        _apply(category, fields)
+        if not category["title"]:
+            raise Unprocessable("Could not save category: Title can't be blank")
+        category["updated_at"] = now_stamp()
+        table.replace_body(item, category)
+        return category
+
+    return serialize(retrying(change))
+
+
+def delete_category(caller: ZypeCaller, category_id: str) -> None:
+    """Videos and playlists keep the values they had (their titles still show); a
+    category playlist naming this category is refused at its next save."""
+    auth.check_zype_write(caller)
+    table.delete(require(caller, table.CATEGORY, category_id))
+
+
+def _apply(category: dict, fields: dict) -> None:
+    title = text(fields.get("title", MISSING), "title")
+    if title is not None:
+        category["title"] = title.strip()
+        category["friendly_title"] = slugify(title)
+    values = string_list(fields.get("values", MISSING), "values")
+    if values is not None:
+        category["values"] = list(dict.fromkeys(values))
+
+
+# --- assignments: the category values of a video or a playlist -----------------------
+
+def check_assignments(site_id: str, raw, model: str, by_index: list[dict] | None = None) -> list[dict]:
+    """Category assignments `[{category_id (or title), value: [...]}]` checked against
+    the site's categories: an unknown category, or a value the category does not offer,
+    is Zype's 422 `Could not save <model>: Categories is invalid`.
+
+    With `by_index` (video `categories_attributes`), entries update the assignment at
+    their index or with their `id`, and `_destroy` removes one; otherwise the list
+    replaces the current one (playlist `categories`, as Zype documents)."""
+    try:
+        entries = indexed_items(raw, "categories")
+    except Unprocessable as error:
+        raise save_error(model, "categories", error.message) from error
+    categories = {c["_id"]: c for c in site_bodies(site_id, table.CATEGORY)}
+    by_title = {str(c.get("title") or "").casefold(): c for c in categories.values()}
+    result = [dict(a) for a in by_index] if by_index is not None else []
+    destroyed = set()
+    for index, entry in entries:
+        target = _target(result, index, entry) if by_index is not None else None
+        if boolean(entry.get("_destroy"), "_destroy"):
+            if target is not None:
+                destroyed.add(id(target))
+            continue
+        category_id = str(entry.get("category_id") or (target or {}).get("category_id") or "").strip()
+        category = categories.get(category_id) or (None if category_id else
+                                                    by_title.get(str(entry.get("title") or "").casefold()))
+        if category is None:
+            raise save_error(model, "categories")
+        raw_values = entry["value"] if "value" in entry else entry.get("values", (target or {}).get("value", []))
+        try:
+            values = string_list(raw_values, "value") or []
+        except Unprocessable as error:
+            raise save_error(model, "categories", error.message) from error
+        offered = {str(v).casefold(): v for v in category.get("values") or []}
+        if any(value.casefold() not in offered for value in values):
+            raise save_error(model, "categories")
+        assignment = {"_id": (target or {}).get("_id") or new_object_id(),
+                      "category_id": category["_id"], "title": category["title"],
+                      "value": list(dict.fromkeys(offered[v.casefold()] for v in values))}
+        if target is not None:
+            target.clear()
+            target.update(assignment)
+        else:
+            result.append(assignment)
+    return [a for a in result if id(a) not in destroyed]
+
+
+def _target(assignments: list[dict], index: int | None, entry: dict) -> dict | None:
+    wanted_id = entry.get("id") or entry.get("_id")
+    if wanted_id:
+        return next((a for a in assignments if a.get("_id") == wanted_id), None)
+    if index is not None and index < len(assignments):
+        return assignments[index]
+    return None
