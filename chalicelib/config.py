@@ -21,6 +21,7 @@ class Settings:
     max_api_upload_bytes: int
     presigned_url_seconds: int
     ses_sender: str
+    ses_configuration_set: str
     event_bus_name: str
     public_api_url: str
     preview_normalize_queue: str
@@ -56,6 +57,7 @@ def settings() -> Settings:
         max_api_upload_bytes=_int("MAX_API_UPLOAD_BYTES", 5_000_000),
         presigned_url_seconds=_int("PRESIGNED_URL_SECONDS", 900),
         ses_sender=os.environ.get("SES_SENDER", "reelbase@example.com"),
+        ses_configuration_set=os.environ.get("SES_CONFIGURATION_SET", ""),
         event_bus_name=os.environ.get("EVENT_BUS_NAME", f"reelbase-{stage}-events"),
         public_api_url=os.environ.get("PUBLIC_API_URL", ""),
         preview_normalize_queue=os.environ.get("PREVIEW_NORMALIZE_QUEUE", f"reelbase-{stage}-preview-normalize"),

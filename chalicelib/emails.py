@@ -17,7 +17,11 @@ def send(to: str, subject: str, paragraphs: list[str], links: list[tuple[str, st
     text = "\n\n".join([*paragraphs, *(f"{label}: {url}" for label, url in links)])
     body_html = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs) + "".join(
         f'<p><a href="{html.escape(url)}">{html.escape(label)}</a><br>{html.escape(url)}</p>' for label, url in links)
+    # The configuration set (infra/resources.yaml) records bounces and complaints.
+    configuration_set = settings().ses_configuration_set
+    configuration = {"ConfigurationSetName": configuration_set} if configuration_set else {}
     answer = aws.client("ses").send_email(
+        **configuration,
         Source=settings().ses_sender,
         Destination={"ToAddresses": [to]},
         Message={"Subject": {"Data": subject, "Charset": "UTF-8"},

@@ -21,15 +21,17 @@ LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 LAYER_BINARY = "bin/ffmpeg"
 
 
-def chalice_package(stage: str) -> None:
+def chalice_package(stage: str, out: pathlib.Path = OUT) -> pathlib.Path:
+    """Run `chalice package` with dummy credentials (it never needs AWS); returns out/sam.yaml."""
     env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
            "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
            "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
            "AWS_EC2_METADATA_DISABLED": "true", "BLESSED_QUERY_TIMEOUT_SECONDS": "0.05"}
     chalice = pathlib.Path(sys.executable).with_name("chalice")
     subprocess.run([str(chalice), "package", "--stage", stage, "--template-format", "yaml",
-                    "--merge-template", str(ROOT / "infra" / "resources.yaml"), str(OUT)],
+                    "--merge-template", str(ROOT / "infra" / "resources.yaml"), str(out)],
                    cwd=ROOT, env=env, check=True, stdin=subprocess.DEVNULL)
+    return out / "sam.yaml"
 
 
 def build_ffmpeg_layer() -> pathlib.Path:

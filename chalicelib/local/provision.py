@@ -36,7 +36,7 @@ class Resolver:
     def arn_of(self, logical_id: str) -> str:
         resources = self.template["Resources"]
         if "Type" not in resources.get(logical_id, {}):
-            # A Chalice-generated function (merged in the cloud): its deployed name.
+            # A Chalice-generated function (merged in the cloud): the name the template gives it.
             return f"arn:aws:lambda:{self.region}:{ACCOUNT}:function:{self.function_name(logical_id)}"
         kind = resources[logical_id]["Type"]
         name = self.physical[logical_id]
@@ -49,6 +49,9 @@ class Resolver:
         }.get(kind, f"arn:aws:local:::{name}")
 
     def function_name(self, logical_id: str) -> str:
+        named = self.template["Resources"].get(logical_id, {}).get("Properties", {}).get("FunctionName")
+        if named:
+            return str(self.resolve(named))
         stage = self.values.get("Stage", "dev")
         snake = re.sub(r"(?<!^)(?=[A-Z])", "_", logical_id).lower()
         return f"{self.app_name}-{stage}-{snake}"
@@ -79,10 +82,12 @@ class Resolver:
         return {key: self.resolve(item) for key, item in value.items()}
 
     def chalice_environment(self, logical_id: str = "APIHandler") -> dict[str, str]:
-        """The environment the template adds to a Chalice function (resolved)."""
+        """The environment the template gives a Chalice function (resolved): the Globals
+        every function shares, then the function's own."""
+        shared = self.template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
         patch = self.template["Resources"].get(logical_id, {})
-        variables = patch.get("Properties", {}).get("Environment", {}).get("Variables", {})
-        return {name: str(self.resolve(value)) for name, value in variables.items()}
+        own = patch.get("Properties", {}).get("Environment", {}).get("Variables", {})
+        return {name: str(self.resolve(value)) for name, value in {**shared, **own}.items()}
 
     def _sub(self, name: str, extra: dict):
         if name in extra:
@@ -100,7 +105,12 @@ def provision(session, parameters: dict | None = None, template: dict | None = N
     resources = template["Resources"]
     # Queues before buckets (notifications point at them); state machines last.
     order = ["AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Events::EventBus",
-             "AWS::SES::EmailIdentity", "AWS::StepFunctions::StateMachine"]
+             "AWS::SES::EmailIdentity", "AWS::SES::ConfigurationSet", "AWS::StepFunctions::StateMachine"]
+    unknown = {spec["Type"] for spec in resources.values()
+               if "Type" in spec and spec["Type"] not in _CREATORS and spec["Type"] not in CLOUD_ONLY}
+    if unknown:
+        # A new kind of resource must be created here too, or declared cloud-only.
+        raise ValueError(f"the local stack does not know how to create {sorted(unknown)}")
     for kind in order:
         for logical_id, spec in resources.items():
             if spec.get("Type") == kind:  # no Type: an addition to a Chalice resource
@@ -168,6 +178,12 @@ def _email_identity(session, resolver, logical_id, properties):
     resolver.physical[logical_id] = identity
 
 
+def _configuration_set(session, resolver, logical_id, properties):
+    name = resolver.resolve(properties["Name"])
+    session.client("ses").create_configuration_set(ConfigurationSet={"Name": name})
+    resolver.physical[logical_id] = name
+
+
 def _state_machine(session, resolver, logical_id, properties):
     name = resolver.resolve(properties["StateMachineName"])
     definition = resolver.resolve(properties["Definition"])
@@ -177,11 +193,20 @@ def _state_machine(session, resolver, logical_id, properties):
     resolver.physical[logical_id] = name
 
 
+# What exists only in the cloud: permissions, alarms and the ffmpeg layer have no local
+# counterpart (moto does not enforce IAM; the local functions run in this process with
+# imageio-ffmpeg's binary).
+CLOUD_ONLY = frozenset({
+    "AWS::IAM::Role", "AWS::SQS::QueuePolicy", "AWS::CloudWatch::Alarm", "AWS::SNS::Topic",
+    "AWS::SNS::Subscription", "AWS::Serverless::LayerVersion",
+})
+
 _CREATORS = {
     "AWS::SQS::Queue": _queue,
     "AWS::DynamoDB::Table": _table,
     "AWS::S3::Bucket": _bucket,
     "AWS::Events::EventBus": _event_bus,
     "AWS::SES::EmailIdentity": _email_identity,
+    "AWS::SES::ConfigurationSet": _configuration_set,
     "AWS::StepFunctions::StateMachine": _state_machine,
 }

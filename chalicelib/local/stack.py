@@ -114,11 +114,12 @@ class LocalStack:
 
     def _apply_function_environment(self) -> None:
         """What the template gives the functions in the cloud (the state machine's ARN, the
-        sender), now that the resources exist; explicit `extra_env` still wins."""
+        sender), now that the resources exist; explicit `extra_env` still wins, and a
+        setting the template leaves empty (public URLs) keeps the local stack's value."""
         from chalicelib.config import settings
 
         for name, value in self.resources.chalice_environment().items():
-            if name not in self.extra_env:
+            if name not in self.extra_env and (value or name not in os.environ):
                 os.environ[name] = value
         settings.cache_clear()
 

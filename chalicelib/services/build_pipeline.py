@@ -221,7 +221,7 @@ def join(event: dict) -> dict:
     if build_job is None or build_job["status"] != "succeeded":
         storage.delete_keys([out_key])  # deleted (or ended) while it was being built
         return {"build_job_id": build_job_id, "status": "discarded"}
-    _email_success(build_job)
+    _email_without_failing(_email_success, build_job)
     return {"build_job_id": build_job_id, "status": "succeeded"}
 
 
@@ -232,9 +232,10 @@ def fail(event: dict) -> dict:
     reason = failure_reason(event.get("error") or {})
     build_job = builds.finish(build_job_id, "failed", {"failure_reason": reason})
     storage.delete_prefix(storage.build_scratch_prefix(build_job_id))
-    storage.delete_keys([storage.playlist_build_key(build_job_id)])
     if build_job is not None and build_job["status"] == "failed":
-        _email_failure(build_job)
+        # Only a job this call failed loses its movie: a job that already succeeded keeps it.
+        storage.delete_keys([storage.playlist_build_key(build_job_id)])
+        _email_without_failing(_email_failure, build_job)
     logger.info("build failed", extra={"build_job_id": build_job_id, "reason": reason})
     return {"build_job_id": build_job_id, "status": "failed", "failure_reason": reason}
 
@@ -267,6 +268,17 @@ def _requester_and_playlist(build_job: dict) -> tuple[dict | None, dict, dict]:
     related = records.batch_get([build_job.get("created_by"), build_job["playlist_id"], build_job["project_id"]])
     return related.get(build_job.get("created_by")), related.get(build_job["playlist_id"]) or {}, \
         related.get(build_job["project_id"]) or {}
+
+
+def _email_without_failing(send, build_job: dict) -> None:
+    """The job's outcome is recorded before the email goes out; SES refusing it (an
+    unverified address, a sending quota) must not turn a finished build into a failed one."""
+    from botocore.exceptions import ClientError
+
+    try:
+        send(build_job)
+    except ClientError:
+        logger.exception("build email not sent", extra={"build_job_id": build_job["id"]})
 
 
 def _email_success(build_job: dict) -> None:

@@ -24,6 +24,17 @@ def emails_to(stack, address: str, subject_part: str) -> list[dict]:
             if address in e["destinations"]["ToAddresses"] and subject_part in e["subject"]]
 
 
+def wait_for_email(stack, address: str, subject_part: str, body_part: str, seconds: float = 20) -> dict:
+    """The job is marked ended before its email is sent: wait for the email to follow."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = [e for e in emails_to(stack, address, subject_part) if body_part in e["body"]]
+        if found or time.monotonic() > deadline:
+            assert len(found) == 1, f"expected one email about {body_part!r}, got {len(found)}"
+            return found[0]
+        time.sleep(0.2)
+
+
 def start_build(api, playlist_id: str, **params) -> dict:
     answer = api["manager"].get(f"/data/playlists/{playlist_id}/build/mp4", params=params)
     assert answer.status_code == 200, answer.text
@@ -60,7 +71,7 @@ def test_a_built_movie_lasts_as_long_as_its_entries_and_is_emailed(api, stack, d
     assert probe_movie(str(movie)).frame_count == 100  # 4 s at 25 fps: every frame copied
 
     manager = demo["people"]["manager"]
-    [email] = [e for e in emails_to(stack, manager["email"], "playlist download") if job["id"] in e["body"]]
+    email = wait_for_email(stack, manager["email"], "playlist download", job["id"])
     from_email = requests.get(links_in(email)[0], timeout=30)
     assert from_email.status_code == 200 and from_email.content == downloaded.content
     assert "Dailies" in email["body"] and f"Hello {manager['first_name']}" in email["body"]
@@ -85,7 +96,7 @@ def test_a_failing_chunk_fails_the_job_and_says_so(api, stack, demo, production,
     assert "Part 2 of 2" in done["failure_reason"]
     answer = api["manager"].get(f"/data/playlists/{playlist['id']}/jobs/{job['id']}/build/mp4")
     assert answer.status_code == 400 and "failed" in answer.json()["message"]
-    [email] = emails_to(stack, demo["people"]["manager"]["email"], "playlist build failed")[-1:]
+    email = wait_for_email(stack, demo["people"]["manager"]["email"], "playlist build failed", playlist["name"])
     assert "failed" in email["body"] and "Part 2 of 2" in email["body"] and playlist["name"] in email["body"]
     # Temporary objects are removed; no movie is left behind.
     assert storage.head(storage.playlist_build_key(job["id"])) is None
