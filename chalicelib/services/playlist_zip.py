@@ -8,8 +8,6 @@ import hashlib
 import io
 import json
 
-from zipstream import ZIP_STORED, ZipStream
-
 from chalicelib import auth, storage
 from chalicelib.auth import Caller
 from chalicelib.errors import Invalid
@@ -74,6 +72,8 @@ def archive_files(playlist: dict, project: dict) -> list[list[str]]:
 
 def write_zip(files: list[list[str]], key: str) -> None:
     # Stored, not deflated, as Zou does: movies and PNGs do not compress.
+    from zipstream import ZIP_STORED, ZipStream  # only ZIP requests pay for its import
+
     archive = ZipStream(compress_type=ZIP_STORED)
     used = set()
     for source, name in files:

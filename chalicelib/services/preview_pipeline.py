@@ -26,12 +26,6 @@ from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes import S3Event
 
 from chalicelib import media, storage
 from chalicelib.models import records
@@ -76,6 +70,9 @@ class Job:
 def process_batch(event: dict, context, handle_object) -> dict:
     """Run `handle_object(s3_object, context)` for each S3 object of the batch; failed
     messages are reported (ReportBatchItemFailures), the rest are consumed."""
+    # Imported here: app.py loads this module in the API function too, which never runs it.
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
     # One processor per invocation: the local stack runs handlers on several threads.
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -100,6 +97,8 @@ def _handle_message(record, context, handle_object) -> None:
         # S3 sends one test event when a notification is configured.
         logger.info("S3 test event or unknown message: skipped", extra={"message_id": record.message_id})
         return
+    from aws_lambda_powertools.utilities.data_classes import S3Event
+
     for s3_record in S3Event(message).records:
         obj = s3_record.s3.get_object
         token = obj.get("sequencer") or f"{obj.etag}@{s3_record.event_time}"
