@@ -25,6 +25,7 @@ def main() -> int:
     demo.seed_playlist(seeded)
     _print_banner(stack, seeded, demo)
     _print_zype_banner(stack, demo.seed_zype(seeded))
+    print("Ctrl-C stops everything.", flush=True)
     threading.Thread(target=_echo_emails, args=(stack, stopping), name="emails", daemon=True).start()
     stopping.wait()
     print("stopping…", flush=True)
@@ -58,7 +59,6 @@ def _print_banner(stack, seeded: dict, demo) -> None:
         f"  curl -s {api}/data/playlists/{seeded['playlist']['id']}/build/mp4 -H 'Authorization: Bearer {manager}'",
         "emails (SES, kept by moto) are printed here as they are sent, with their links.",
         "",
-        "Ctrl-C stops everything.",
     ]
     print("\n".join(lines), flush=True)
 
