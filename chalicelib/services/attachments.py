@@ -56,8 +56,7 @@ def for_task(caller: Caller, task_id: str) -> list[dict]:
     task = data.require("Task", task_id)
     auth.check_task_access(caller, task, data.require_project(task["project_id"]))
     ids = [i for comment in records.query_parent(task_id, "Comment") for i in comment.get("attachment_files") or []]
-    found = records.batch_get(ids)
-    return [data.serialize(found[i]) for i in ids if i in found]
+    return data.serialize_listed(ids)
 
 
 def for_project(caller: Caller, project_id: str) -> list[dict]:

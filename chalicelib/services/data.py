@@ -66,6 +66,13 @@ def _project_of(collection: c.Collection, body: dict) -> dict | None:
     return None
 
 
+def serialize_listed(record_ids: list[str]) -> list[dict]:
+    """The records a list of ids names (a team, a comment's attachments), in that order,
+    read with one BatchGet; ids of deleted records are skipped."""
+    found = records.batch_get(record_ids)
+    return [serialize(found[i]) for i in record_ids if i in found]
+
+
 def _check_read(caller: Caller, collection: c.Collection, body: dict) -> None:
     project = _project_of(collection, body)
     if project is not None:

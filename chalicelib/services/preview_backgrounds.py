@@ -76,8 +76,7 @@ def thumbnail(caller: Caller, file_name: str) -> Download:
 def project_backgrounds(caller: Caller, project_id: str) -> list[dict]:
     project = data.require_project(project_id)
     auth.check_project_access(caller, project)
-    found = records.batch_get(project.get("preview_background_files") or [])
-    return [data.serialize(found[i]) for i in project.get("preview_background_files") or [] if i in found]
+    return data.serialize_listed(project.get("preview_background_files") or [])
 
 
 def add_project_background(caller: Caller, project_id: str, body: dict) -> dict:

@@ -76,8 +76,7 @@ def open_projects(caller: Caller) -> list[dict]:
 def team(caller: Caller, project_id: str) -> list[dict]:
     project = data.require_project(project_id)
     auth.check_project_access(caller, project)
-    members = records.batch_get(project.get("team") or [])
-    return [data.serialize(members[pid]) for pid in project.get("team") or [] if pid in members]
+    return data.serialize_listed(project.get("team") or [])
 
 
 def add_to_team(caller: Caller, project_id: str, body: dict) -> dict:
