@@ -28,7 +28,7 @@ test: venv
 	$(PY) -m pytest -q -n 2 tests
 
 run: venv
-	$(PY) -m chalicelib.local.serve
+	$(PY) -m devstack.serve
 
 package: venv
 	$(PY) infra/build_package.py prod

@@ -5,10 +5,18 @@ event handlers, and the Lambda functions Step Functions runs."""
 from chalice import Chalice
 
 from chalicelib import models
-from chalicelib.api import (auth_routes, data_routes, files_routes, media_routes, playlist_routes, preview_routes,
-                            zype_routes)
+from chalicelib.api import (
+    auth_routes,
+    data_routes,
+    files_routes,
+    media_routes,
+    playlist_routes,
+    preview_routes,
+    zype_routes,
+)
 from chalicelib.config import settings
-from chalicelib.services import build_pipeline, preview_pipeline
+from chalicelib.services.playlists import build_pipeline
+from chalicelib.services.previews import pipeline
 
 app = Chalice(app_name="reelbase")
 # Downloads redirect to S3, but small binary bodies (multipart uploads, PNG frames)
@@ -30,21 +38,21 @@ app.register_blueprint(zype_routes.keys_blueprint, url_prefix="/api")
 app.register_blueprint(zype_routes.blueprint)
 
 
-# Preview workers (chalicelib.services.preview_pipeline): S3 ObjectCreated -> SQS -> here.
+# Preview workers (chalicelib.services.previews.pipeline): S3 ObjectCreated -> SQS -> here.
 # Queue names are per stage, so they are read from the stage's settings when the app is
 # loaded (Chalice needs them to package the event source mappings).
 
 @app.on_sqs_message(queue=settings().preview_normalize_queue, batch_size=1, name="normalize_preview")
 def normalize_preview(event):
     # One movie per invocation: its encode gets the whole 15 minutes.
-    return preview_pipeline.process_batch(event.to_dict(), event.context, preview_pipeline.normalize_object)
+    return pipeline.process_batch(event.to_dict(), event.context, pipeline.normalize_object)
 
 
 @app.on_sqs_message(queue=settings().preview_images_queue, batch_size=4, name="preview_images")
 def preview_images(event):
     # Thumbnails and tiles are light: a burst (a batch comment of pictures) shares invocations,
     # and a failed message is reported alone (ReportBatchItemFailures).
-    return preview_pipeline.process_batch(event.to_dict(), event.context, preview_pipeline.images_object)
+    return pipeline.process_batch(event.to_dict(), event.context, pipeline.images_object)
 
 
 # --- the playlist movie build's states (infra/resources.yaml: PlaylistMovieStateMachine) ---

@@ -12,7 +12,7 @@ import requests
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from chalicelib.local.stack import LocalStack, free_port  # noqa: E402
+from devstack.stack import LocalStack, free_port  # noqa: E402
 
 
 class CallCounter:
@@ -51,14 +51,14 @@ def measure(counter: CallCounter, method: str, url: str, token: str, **kwargs) -
 def _playlist_rows(row, api: str, token: str, seeded: dict) -> None:
     """A playlist read at 5 and at 50 entries, each entity with two previews."""
     from chalicelib.models import records
-    from chalicelib.services import preview_index
+    from chalicelib.services.previews import index
 
     project_id = seeded["project"]["id"]
     shots = sorted(records.query_project(project_id, "Shot"), key=lambda s: s["created_at"])[:50]
     animation = seeded["task_types"]["Animation"]["id"]
     for shot in shots:
         for revision in (1, 2):
-            preview_index.record_preview({"id": records.new_id(), "entity_id": shot["id"], "task_id": records.new_id(),
+            index.record_preview({"id": records.new_id(), "entity_id": shot["id"], "task_id": records.new_id(),
                                           "task_type_id": animation, "revision": revision, "position": 1,
                                           "extension": "mp4", "status": "ready", "created_at": records.now_iso()})
     for size in (5, 50):
@@ -76,7 +76,7 @@ def main() -> None:
     stack = LocalStack(moto_port=free_port(), api_port=free_port()).start()
     try:
         from chalicelib import auth
-        from chalicelib.local import demo
+        from devstack import demo
 
         seeded = demo.seed()
         token = auth.issue_tokens(seeded["people"]["manager"])["access_token"]

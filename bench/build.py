@@ -21,7 +21,7 @@ import requests
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from chalicelib.local.stack import LocalStack, free_port  # noqa: E402
+from devstack.stack import LocalStack, free_port  # noqa: E402
 
 DISTINCT_CLIPS = 5
 REPEATS = 3  # bare and ours alternate; medians are compared
@@ -66,10 +66,10 @@ def main(entries: int = 50, seconds: float = 10.0, skip_reencode: bool = False, 
 
 def run(stack, entries: int, seconds: float, skip_reencode: bool, fast_setup: bool) -> None:
     from chalicelib import auth, storage
-    from chalicelib.local import demo, sample_media
     from chalicelib.media import encoding
-    from chalicelib.services import collections as c
-    from chalicelib.services import data
+    from chalicelib.services.production import collections as c
+    from chalicelib.services.production import data
+    from devstack import demo, sample_media
 
     seeded = demo.seed()
     project = seeded["project"]  # 1280x720 at 25 fps

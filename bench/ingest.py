@@ -37,7 +37,7 @@ def make_clip(path: pathlib.Path, seconds: float) -> None:
 def bare(clip: pathlib.Path, work: pathlib.Path) -> dict:
     """The same ffmpeg work as the normalize worker, then the thumbnails; and the tile apart."""
     from chalicelib import media
-    from chalicelib.services.preview_pipeline import LOW_DEF_PRESET
+    from chalicelib.services.previews.pipeline import LOW_DEF_PRESET
 
     started = time.perf_counter()
     source = media.probe_movie(str(clip), count_frames=False)
@@ -56,13 +56,14 @@ def through_the_pipeline(clip: pathlib.Path, seeded: dict) -> dict:
 
     from chalicelib import auth
     from chalicelib.models import records
-    from chalicelib.services import preview_uploads, previews, production
+    from chalicelib.services.previews import previews, uploads
+    from chalicelib.services.production import production
 
     manager = auth.Caller(seeded["people"]["manager"])
     task = seeded["tasks"][1]
     comment = production.add_comment(manager, task["id"], {"task_status_id": seeded["statuses"]["wip"]["id"]})
     preview = previews.create_on_comment(manager, task["id"], comment["id"])
-    upload = preview_uploads.request_upload(manager, preview["id"], {"filename": clip.name})["upload"]
+    upload = uploads.request_upload(manager, preview["id"], {"filename": clip.name})["upload"]
     response = requests.put(upload["url"], data=clip.read_bytes(), headers=upload["headers"], timeout=120)
     response.raise_for_status()
     started = time.perf_counter()  # the object exists: S3 has emitted its event
@@ -79,11 +80,11 @@ def through_the_pipeline(clip: pathlib.Path, seeded: dict) -> dict:
 
 
 def main(rounds: int = 2, seconds: float = 10.0) -> None:
-    from chalicelib.local.stack import LocalStack, free_port
+    from devstack.stack import LocalStack, free_port
 
     stack = LocalStack(moto_port=free_port(), api_port=None).start()
     try:
-        from chalicelib.local import demo
+        from devstack import demo
 
         seeded = demo.seed()  # its project: 25 fps, 1280x720
         with tempfile.TemporaryDirectory(prefix="bench-ingest-") as work:

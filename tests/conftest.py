@@ -11,7 +11,7 @@ import requests
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.local.stack import DUMMY_AWS, LocalStack, free_port  # noqa: E402
+from devstack.stack import DUMMY_AWS, LocalStack, free_port  # noqa: E402
 
 # Never reach for real AWS, whatever the machine has configured.
 os.environ.update(DUMMY_AWS)
@@ -28,7 +28,7 @@ def stack():
 
 @pytest.fixture(scope="session")
 def demo(stack):
-    from chalicelib.local import demo as demo_data
+    from devstack import demo as demo_data
 
     return demo_data.seed()
 

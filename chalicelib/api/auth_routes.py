@@ -3,7 +3,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.api.http import route
 from chalicelib.config import VERSION
-from chalicelib.services import accounts
+from chalicelib.services.production import accounts
 
 blueprint = Blueprint(__name__)
 

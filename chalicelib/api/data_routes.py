@@ -3,8 +3,8 @@ gazu calls (entities under projects, `.../all` listings, teams, comments)."""
 from chalice import Blueprint
 
 from chalicelib.api.http import created, no_content, route
-from chalicelib.services import collections as c
-from chalicelib.services import data, production
+from chalicelib.services.production import collections as c
+from chalicelib.services.production import data, production
 
 blueprint = Blueprint(__name__)
 

@@ -4,15 +4,21 @@ from chalice import Blueprint
 
 from chalicelib.api.data_routes import ID_PARAM
 from chalicelib.api.http import created, no_content, redirect, route
-from chalicelib.services import file_content, file_paths, files, output_files, working_files
-from chalicelib.services.output_files import TargetIds
+from chalicelib.services.files import (
+    content,
+    file_records,
+    output_files,
+    paths,
+    working_files,
+)
+from chalicelib.services.files.output_files import TargetIds
 
 blueprint = Blueprint(__name__)
 
 
 @route(blueprint, "/data/files/{file_id}")
 def file_by_id(request, file_id):
-    return files.get_file(request.caller, file_id)
+    return file_records.get_file(request.caller, file_id)
 
 
 # --- working files -----------------------------------------------------------------
@@ -62,7 +68,7 @@ def working_file_item(request, working_file_id):
     if request.method == "PUT":
         return working_files.update_working_file(request.caller, working_file_id, request.json())
     if request.method == "DELETE":
-        files.delete_file(request.caller, "WorkingFile", working_file_id)
+        file_records.delete_file(request.caller, "WorkingFile", working_file_id)
         return no_content()
     return working_files.get_working_file(request.caller, working_file_id)
 
@@ -79,7 +85,7 @@ def output_file_item(request, output_file_id):
     if request.method == "PUT":
         return output_files.update_output_file(request.caller, output_file_id, request.json())
     if request.method == "DELETE":
-        files.delete_file(request.caller, "OutputFile", output_file_id)
+        file_records.delete_file(request.caller, "OutputFile", output_file_id)
         return no_content()
     return output_files.get_output_file(request.caller, output_file_id)
 
@@ -142,20 +148,20 @@ def _register_content_routes(url_name: str, kind: str) -> None:
     id_param = ID_PARAM[url_name]
     prefix = f"/data/{url_name}/{{{id_param}}}"
 
-    def content(request, **params):
+    def file_content(request, **params):
         if request.method == "POST":
             _, uploaded = request.multipart()
-            return created(file_content.upload_through_api(request.caller, kind, params[id_param], uploaded))
-        return redirect(file_content.download_url(request.caller, kind, params[id_param]))
+            return created(content.upload_through_api(request.caller, kind, params[id_param], uploaded))
+        return redirect(content.download_url(request.caller, kind, params[id_param]))
 
     def upload_url(request, **params):
-        return file_content.start_upload(request.caller, kind, params[id_param], request.json())
+        return content.start_upload(request.caller, kind, params[id_param], request.json())
 
     def upload_complete(request, **params):
-        return file_content.complete_upload(request.caller, kind, params[id_param], request.json())
+        return content.complete_upload(request.caller, kind, params[id_param], request.json())
 
     name = url_name.replace("-", "_")
-    route(blueprint, f"{prefix}/file", methods=("GET", "POST"), name=f"{name}_content")(content)
+    route(blueprint, f"{prefix}/file", methods=("GET", "POST"), name=f"{name}_content")(file_content)
     route(blueprint, f"{prefix}/upload-url", methods=("POST",), name=f"{name}_upload_url")(upload_url)
     route(blueprint, f"{prefix}/upload-complete", methods=("POST",), name=f"{name}_upload_complete")(upload_complete)
 
@@ -168,11 +174,11 @@ _register_content_routes("output-files", "OutputFile")
 
 @route(blueprint, "/actions/projects/{project_id}/set-file-tree", methods=("POST",))
 def set_file_tree(request, project_id):
-    return file_paths.set_file_tree(request.caller, project_id, request.json())
+    return paths.set_file_tree(request.caller, project_id, request.json())
 
 
 def guess_from_path(request):
-    return file_paths.guess_from_path(request.caller, request.json())
+    return paths.guess_from_path(request.caller, request.json())
 
 
 # gazu calls the underscore spelling; Zou serves both.

@@ -11,7 +11,7 @@ from chalice import Response
 from chalicelib import auth
 from chalicelib.config import settings
 from chalicelib.errors import DomainError, InternalError, Invalid, TooLarge
-from chalicelib.services.media_links import Processing
+from chalicelib.services.previews.links import Processing
 
 logger = Logger(service="reelbase-api", child=False)
 

@@ -13,13 +13,8 @@ API Gateway never carries (or compresses) the bytes."""
 from chalice import Blueprint
 
 from chalicelib.api.http import created, link, require_uuid, route
-from chalicelib.services import (
-    attachments,
-    avatars,
-    preview_backgrounds,
-    preview_media,
-    preview_uploads,
-)
+from chalicelib.services.previews import backgrounds, media_reads, uploads
+from chalicelib.services.production import attachments, avatars
 
 _ROUTES: list[tuple[str, tuple, str, object]] = []
 
@@ -43,70 +38,70 @@ def make_blueprint() -> Blueprint:
 @_media("/pictures/preview-files/{preview_file_id}", methods=("POST",))
 def upload_preview_file(request, preview_file_id):
     _, files = request.multipart()
-    return created(preview_uploads.upload_through_api(request.caller, preview_file_id, files, request.query()))
+    return created(uploads.upload_through_api(request.caller, preview_file_id, files, request.query()))
 
 
 @_media("/pictures/preview-files/{preview_file_id}/upload-url", methods=("POST",))
 def preview_file_upload_url(request, preview_file_id):
-    return created(preview_uploads.request_upload(request.caller, preview_file_id, request.json_object()))
+    return created(uploads.request_upload(request.caller, preview_file_id, request.json_object()))
 
 
 @_media("/pictures/preview-files/{preview_file_id}/upload-complete", methods=("POST",))
 def preview_file_upload_complete(request, preview_file_id):
-    return preview_uploads.complete_upload(request.caller, preview_file_id, request.json_object())
+    return uploads.complete_upload(request.caller, preview_file_id, request.json_object())
 
 
 # --- preview downloads ---------------------------------------------------------------------
 
 @_media("/movies/originals/preview-files/{file_name}")
 def preview_movie(request, file_name):
-    return link(preview_media.download(request.caller, "movies", "originals", file_name))
+    return link(media_reads.download(request.caller, "movies", "originals", file_name))
 
 
 @_media("/movies/originals/preview-files/{file_name}/download")
 def preview_movie_download(request, file_name):
-    return link(preview_media.download(request.caller, "movies", "originals", file_name, attachment=True))
+    return link(media_reads.download(request.caller, "movies", "originals", file_name, attachment=True))
 
 
 @_media("/movies/low/preview-files/{file_name}")
 def preview_movie_low(request, file_name):
-    return link(preview_media.download(request.caller, "movies", "low", file_name))
+    return link(media_reads.download(request.caller, "movies", "low", file_name))
 
 
 @_media("/movies/source/preview-files/{file_name}")
 def preview_movie_source(request, file_name):
     # The upload as it arrived (kept whatever happens to it).
-    return link(preview_media.download(request.caller, "movies", "source", file_name))
+    return link(media_reads.download(request.caller, "movies", "source", file_name))
 
 
 @_media("/movies/tiles/preview-files/{file_name}")
 def preview_tile(request, file_name):
-    return link(preview_media.download(request.caller, "movies", "tiles", file_name))
+    return link(media_reads.download(request.caller, "movies", "tiles", file_name))
 
 
 @_media("/pictures/originals/preview-files/{file_name}")
 def preview_original(request, file_name):
-    return link(preview_media.download(request.caller, "pictures", "originals", file_name))
+    return link(media_reads.download(request.caller, "pictures", "originals", file_name))
 
 
 @_media("/pictures/originals/preview-files/{file_name}/download")
 def preview_original_download(request, file_name):
-    return link(preview_media.download(request.caller, "pictures", "originals", file_name, attachment=True))
+    return link(media_reads.download(request.caller, "pictures", "originals", file_name, attachment=True))
 
 
 @_media("/pictures/thumbnails/preview-files/{file_name}")
 def preview_thumbnail(request, file_name):
-    return link(preview_media.download(request.caller, "pictures", "thumbnails", file_name))
+    return link(media_reads.download(request.caller, "pictures", "thumbnails", file_name))
 
 
 @_media("/pictures/thumbnails-square/preview-files/{file_name}")
 def preview_thumbnail_square(request, file_name):
-    return link(preview_media.download(request.caller, "pictures", "thumbnails-square", file_name))
+    return link(media_reads.download(request.caller, "pictures", "thumbnails-square", file_name))
 
 
 @_media("/pictures/previews/preview-files/{file_name}")
 def preview_picture(request, file_name):
-    return link(preview_media.download(request.caller, "pictures", "previews", file_name))
+    return link(media_reads.download(request.caller, "pictures", "previews", file_name))
 
 
 # --- avatars: POST .../{id} uploads, GET .../{id}.png reads (one route: one path segment) -----
@@ -135,13 +130,13 @@ for _kind in avatars.KINDS:
 def preview_background_file(request, file_name):
     if request.method == "POST":
         _, files = request.multipart()
-        return created(preview_backgrounds.upload(request.caller, _id_only(file_name), files))
-    return link(preview_backgrounds.download(request.caller, file_name))
+        return created(backgrounds.upload(request.caller, _id_only(file_name), files))
+    return link(backgrounds.download(request.caller, file_name))
 
 
 @_media("/pictures/thumbnails/preview-background-files/{file_name}")
 def preview_background_thumbnail(request, file_name):
-    return link(preview_backgrounds.thumbnail(request.caller, file_name))
+    return link(backgrounds.thumbnail(request.caller, file_name))
 
 
 @_media("/pictures/thumbnails/attachment-files/{file_name}")

@@ -3,13 +3,7 @@ notifications, ZIPs and movie build jobs (gazu.playlist.*)."""
 from chalice import Blueprint
 
 from chalicelib.api.http import created, no_content, redirect, route, still_processing
-from chalicelib.services import (
-    builds,
-    playlist_notifications,
-    playlist_zip,
-    playlists,
-    temp_playlists,
-)
+from chalicelib.services.playlists import builds, notifications, playlists, temp, zips
 
 blueprint = Blueprint(__name__)
 
@@ -52,7 +46,7 @@ def project_playlist(request, project_id, playlist_id):
 @route(blueprint, "/data/projects/{project_id}/playlists/temp", methods=("POST",))
 def temp_playlist(request, project_id):
     sort = (request.arg("sort") or "").lower() in _TRUE
-    return temp_playlists.temp_playlist(request.caller, project_id, request.json_object(), sort=sort)
+    return temp.temp_playlist(request.caller, project_id, request.json_object(), sort=sort)
 
 
 @route(blueprint, "/data/playlists/entities/{entity_id}/preview-files")
@@ -72,12 +66,12 @@ def add_entities(request, playlist_id):
 
 @route(blueprint, "/data/playlists/{playlist_id}/notify-clients", methods=("POST",))
 def notify_clients(request, playlist_id):
-    return playlist_notifications.notify_clients(request.caller, playlist_id, request.json_object())
+    return notifications.notify_clients(request.caller, playlist_id, request.json_object())
 
 
 @route(blueprint, "/data/playlists/{playlist_id}/download/zip")
 def download_zip(request, playlist_id):
-    return redirect(playlist_zip.zip_link(request.caller, playlist_id))
+    return redirect(zips.zip_link(request.caller, playlist_id))
 
 
 # --- movie builds -------------------------------------------------------------------

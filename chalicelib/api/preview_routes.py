@@ -4,13 +4,13 @@ list, attachments and a project's preview backgrounds."""
 from chalice import Blueprint
 
 from chalicelib.api.http import created, link, no_content, route
-from chalicelib.services import (
-    attachments,
+from chalicelib.services.previews import (
+    backgrounds,
     batch_comments,
-    preview_backgrounds,
-    preview_media,
+    media_reads,
     previews,
 )
+from chalicelib.services.production import attachments
 
 blueprint = Blueprint(__name__)
 
@@ -68,7 +68,7 @@ def tasks_batch_comment(request):
 
 @route(blueprint, "/actions/preview-files/{preview_file_id}/set-main-preview", methods=("PUT",))
 def set_main_preview(request, preview_file_id):
-    return preview_media.set_main_preview(request.caller, preview_file_id, request.json_object())
+    return media_reads.set_main_preview(request.caller, preview_file_id, request.json_object())
 
 
 @route(blueprint, "/actions/preview-files/{preview_file_id}/update-position", methods=("PUT",))
@@ -83,12 +83,12 @@ def update_preview_annotations(request, preview_file_id):
 
 @route(blueprint, "/actions/preview-files/{preview_file_id}/extract-frame")
 def extract_frame(request, preview_file_id):
-    return link(preview_media.extract_frame(request.caller, preview_file_id, request.arg("frame_number")))
+    return link(media_reads.extract_frame(request.caller, preview_file_id, request.arg("frame_number")))
 
 
 @route(blueprint, "/actions/preview-files/{preview_file_id}/extract-tile")
 def extract_tile(request, preview_file_id):
-    return link(preview_media.extract_tile(request.caller, preview_file_id))
+    return link(media_reads.extract_tile(request.caller, preview_file_id))
 
 
 @route(blueprint, "/data/playlists/preview-files/running")
@@ -123,13 +123,13 @@ def attachment_file_content(request, attachment_file_id, file_name):
 @route(blueprint, "/data/projects/{project_id}/settings/preview-background-files", methods=("GET", "POST"))
 def project_preview_backgrounds(request, project_id):
     if request.method == "POST":
-        return created(preview_backgrounds.add_project_background(request.caller, project_id,
+        return created(backgrounds.add_project_background(request.caller, project_id,
                                                                   request.json_object()))
-    return preview_backgrounds.project_backgrounds(request.caller, project_id)
+    return backgrounds.project_backgrounds(request.caller, project_id)
 
 
 @route(blueprint, "/data/projects/{project_id}/settings/preview-background-files/{preview_background_file_id}",
        methods=("DELETE",))
 def project_preview_background(request, project_id, preview_background_file_id):
-    preview_backgrounds.remove_project_background(request.caller, project_id, preview_background_file_id)
+    backgrounds.remove_project_background(request.caller, project_id, preview_background_file_id)
     return no_content()

@@ -4,7 +4,7 @@ import gazu
 import pytest
 
 from chalicelib import auth
-from chalicelib.local.demo import DEMO_PASSWORD
+from devstack.demo import DEMO_PASSWORD
 
 
 def test_missing_token_is_401(api):

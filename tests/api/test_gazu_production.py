@@ -2,7 +2,7 @@
 import gazu
 import pytest
 
-from chalicelib.local.demo import DEMO_PASSWORD
+from devstack.demo import DEMO_PASSWORD
 
 
 @pytest.fixture

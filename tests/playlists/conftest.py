@@ -2,7 +2,7 @@
 demo studio (but the admin), shots with Layout and Animation tasks, ready previews.
 
 `make_preview` is the one place tests get preview files from: today it stores them the
-way the preview pipeline leaves them (chalicelib/local/sample_media.py); once the
+way the preview pipeline leaves them (devstack/sample_media.py); once the
 pipeline's upload routes exist it can upload through them instead."""
 import json
 import time
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from chalicelib import storage
-from chalicelib.local import sample_media
-from chalicelib.services import collections as c
-from chalicelib.services import data
+from chalicelib.services.production import collections as c
+from chalicelib.services.production import data
+from devstack import sample_media
 
 FPS, WIDTH, HEIGHT = "25", 320, 180
 

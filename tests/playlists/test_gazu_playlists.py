@@ -2,8 +2,8 @@
 import gazu
 import pytest
 
-from chalicelib.local.demo import DEMO_PASSWORD
 from chalicelib.media import probe_movie
+from devstack.demo import DEMO_PASSWORD
 
 
 def logged_in(api_url: str, role: str):

@@ -12,7 +12,7 @@ import requests
 from chalicelib import aws, storage
 from chalicelib.media import probe_movie
 from chalicelib.models import records
-from chalicelib.services import builds
+from chalicelib.services.playlists import builds
 
 
 def links_in(email: dict) -> list[str]:

@@ -8,7 +8,7 @@ import gazu
 import pytest
 from PIL import Image
 
-from chalicelib.local.demo import DEMO_PASSWORD
+from devstack.demo import DEMO_PASSWORD
 
 
 def _client(api_url: str, role: str):

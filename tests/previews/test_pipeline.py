@@ -19,7 +19,7 @@ from preview_helpers import (
 
 from chalicelib import aws, storage
 from chalicelib.models import records
-from chalicelib.services import preview_index, preview_pipeline
+from chalicelib.services.previews import index, pipeline
 
 
 def _context():
@@ -56,7 +56,7 @@ def test_presigned_movie_becomes_ready_in_the_project_format(previews, clips, ff
     # The original is kept; playlists find the preview in its entity's summary.
     assert s3_keys(f"{storage.UPLOAD_PREFIX}{preview['id']}/") == [f"{storage.UPLOAD_PREFIX}{preview['id']}/source.mp4"]
     def summary():
-        previews_of_entity = preview_index.previews_by_entity([preview["entity_id"]])[preview["entity_id"]]
+        previews_of_entity = index.previews_by_entity([preview["entity_id"]])[preview["entity_id"]]
         return {k: v for item in previews_of_entity if item["id"] == preview["id"]
                 for k, v in item.items() if k in ("id", "status", "width")}
 
@@ -213,9 +213,9 @@ def test_a_stage_that_never_finishes_is_broken_not_retried_forever(stack, api, p
     api["manager"].post(f"/pictures/preview-files/{preview['id']}/upload-url", json={"filename": "stuck.mp4"})
     # Three invocations took the stage and were killed (their leases ran out).
     records.update(preview["id"], lambda body: {"pipeline": {**body["pipeline"], "normalize": {
-        "attempts": preview_pipeline.MAX_ATTEMPTS, "lease_until": time.time() - 1}}})
-    obj = preview_pipeline.S3Object(storage.preview_upload_key(preview["id"], "mp4"), 10, "redelivered")
-    preview_pipeline.normalize_object(obj, _context())
+        "attempts": pipeline.MAX_ATTEMPTS, "lease_until": time.time() - 1}}})
+    obj = pipeline.S3Object(storage.preview_upload_key(preview["id"], "mp4"), 10, "redelivered")
+    pipeline.normalize_object(obj, _context())
     broken = records.get(preview["id"])
     assert broken["status"] == "broken" and "3 attempts" in broken["status_reason"]
 
@@ -239,5 +239,5 @@ def test_deleting_a_preview_removes_its_objects(api, previews, clips):
     for prefix in storage.preview_prefixes(ready["id"]):
         assert s3_keys(prefix) == []
     assert api["manager"].get(f"/data/preview-files/{ready['id']}").status_code == 404
-    summary = preview_index.previews_by_entity([ready["entity_id"]])[ready["entity_id"]]
+    summary = index.previews_by_entity([ready["entity_id"]])[ready["entity_id"]]
     assert ready["id"] not in {p["id"] for p in summary}

@@ -3,9 +3,9 @@
 import pytest
 
 from chalicelib.errors import Invalid
-from chalicelib.services.file_tree import (
-    check_under_a_root,
+from chalicelib.services.files.file_tree import (
     FileTreeError,
+    check_under_a_root,
     full_path,
     guess_from_path,
     load_template,

@@ -201,7 +201,7 @@ def test_every_variable_the_code_reads_is_documented():
 def _prod_environment(packaged: dict, function: str):
     """What a function sees in prod, resolved as CloudFormation would: the Globals, then
     its own variables (config.json's, merged by `chalice package` with the template's)."""
-    from chalicelib.local.provision import Resolver
+    from devstack.provision import Resolver
 
     resolver = Resolver(packaged, {"Stage": "prod"}, "eu-west-1")
     for logical_id, resource in packaged["Resources"].items():
@@ -257,7 +257,7 @@ def test_queues_named_in_app_match_the_packaged_event_sources(packaged):
 def test_local_stack_refuses_a_resource_it_cannot_create():
     import boto3
 
-    from chalicelib.local.provision import load_template, provision
+    from devstack.provision import load_template, provision
 
     template = load_template()
     template["Resources"]["Extra"] = {"Type": "AWS::Kinesis::Stream", "Properties": {}}

@@ -4,11 +4,19 @@ Hash filters are keyed by the category *title*, as the SDKs build them
 (`category[Genre]=comedy`); the category's id is accepted too. Parameters Zype's
 clients send empty are "not sent"; unknown parameters are ignored (spec §2)."""
 import operator
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from chalicelib.services.zype.values import (MISSING, boolean, instant, is_blank, parse_stamp, single, string_list,
-                                             words)
+from chalicelib.services.zype.values import (
+    MISSING,
+    boolean,
+    instant,
+    is_blank,
+    parse_stamp,
+    single,
+    string_list,
+    words,
+)
 
 RANGE_SUFFIXES = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
 VIDEO_DATE_FIELDS = ("created_at", "published_at", "updated_at")

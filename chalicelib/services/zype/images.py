@@ -16,8 +16,16 @@ import uuid
 from chalicelib import storage
 from chalicelib.config import settings
 from chalicelib.errors import NotFound, Unprocessable
-from chalicelib.services.zype.values import (MISSING, boolean, indexed_items, is_blank, new_object_id, now_stamp,
-                                             save_error, text)
+from chalicelib.services.zype.values import (
+    MISSING,
+    boolean,
+    indexed_items,
+    is_blank,
+    new_object_id,
+    now_stamp,
+    save_error,
+    text,
+)
 
 THUMBNAIL_SIZES = ((240, 426), (480, 854), (720, 1280), (1080, 1920))  # (height, width), 16:9
 ASPECT_RATIO = 1.78

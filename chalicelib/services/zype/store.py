@@ -1,7 +1,7 @@
 """What every publishing record shares: reading it within the caller's site, creating
 it, and changing it under the optimistic lock."""
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from chalicelib.auth import ZypeCaller
 from chalicelib.errors import Conflict, NotFound

@@ -9,12 +9,34 @@ from chalicelib.auth import ZypeCaller
 from chalicelib.errors import Unprocessable
 from chalicelib.models import zype as table
 from chalicelib.services.zype import categories, membership, ordering, pagination
-from chalicelib.services.zype.filters import CategoryResolver, VIDEO_SORTS, video_filters
+from chalicelib.services.zype.filters import (
+    VIDEO_SORTS,
+    CategoryResolver,
+    video_filters,
+)
 from chalicelib.services.zype.images import ASPECT_RATIO, THUMBNAIL_SIZES
 from chalicelib.services.zype.previews import published_media
-from chalicelib.services.zype.store import Listing, new_body, require, retrying, site_bodies
-from chalicelib.services.zype.values import (MISSING, boolean, instant, integer, is_blank, keywords_of, now_stamp,
-                                             resource_params, save_error, stamp, string_list, text)
+from chalicelib.services.zype.store import (
+    Listing,
+    new_body,
+    require,
+    retrying,
+    site_bodies,
+)
+from chalicelib.services.zype.values import (
+    MISSING,
+    boolean,
+    instant,
+    integer,
+    is_blank,
+    keywords_of,
+    now_stamp,
+    resource_params,
+    save_error,
+    stamp,
+    string_list,
+    text,
+)
 
 TEXT_FIELDS = ("title", "description", "short_description", "source_id", "youtube_id", "vimeo_id", "hulu_id",
                "crunchyroll_id")

@@ -3,7 +3,7 @@ rendered paths, and guess_from_path under both spellings."""
 import gazu
 import pytest
 
-from chalicelib.services.file_tree import load_template
+from chalicelib.services.files.file_tree import load_template
 
 
 def test_set_file_tree_stores_zou_templates_for_managers_only(api, production):

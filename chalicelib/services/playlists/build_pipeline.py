@@ -1,0 +1,305 @@
+"""The playlist movie build, one function per state of the Step Functions machine in
+infra/resources.yaml (app.py registers each as a Lambda function):
+
+    PlanChunks ──> BuildChunks (Map: one BuildChunk Lambda per chunk) ──> JoinChunks
+        └──────────────── any failure (Catch) ──> MarkFailed ──> Fail
+
+Chunks are stored under a key made from their inputs (preview ids and revisions) and
+the build parameters, so a rebuild after one entry changed re-makes only that entry's
+chunk and the join. Normalized previews share every stream parameter, so chunks and
+the join are stream copies; inputs that differ are re-encoded onto the project canvas.
+
+Temporary objects of a build (its plan) live under its scratch prefix, removed when
+the build ends either way; chunks are a cache, kept for later builds."""
+import hashlib
+import json
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
+
+from chalicelib import emails, storage
+from chalicelib.config import settings
+from chalicelib.errors import Conflict
+from chalicelib.media import (
+    MediaError,
+    concat_copy,
+    concat_reencode,
+    probe_movies,
+    streams_compatible,
+)
+from chalicelib.models import records
+from chalicelib.services.playlists import builds, entry_previews
+from chalicelib.services.production import names
+
+logger = Logger(service="reelbase-build", child=False)
+
+# Part of every chunk's key: bump it when chunks are made differently, so that chunks
+# cached by an older version are not reused.
+CHUNK_FORMAT = 1
+DOWNLOAD_THREADS = 8
+
+
+class BuildFailed(Exception):
+    """A build cannot go on; the message is what the requester reads."""
+
+
+# --- PlanChunks ----------------------------------------------------------------------
+
+def plan(event: dict) -> dict:
+    build_job = _running_job(event["build_job_id"])
+    playlist = records.get(build_job["playlist_id"])
+    project = records.get(build_job["project_id"])
+    if playlist is None or project is None:
+        raise BuildFailed("The playlist no longer exists")
+    movies = playlist_movies(playlist, project)
+    if not movies:
+        raise BuildFailed(f"The playlist {playlist['name']} has no ready movie preview to build a movie from")
+    canvas = _canvas(project, movies[0])
+    full = bool(build_job.get("full"))
+    size = settings().build_chunk_size
+    groups = [movies[start:start + size] for start in range(0, len(movies), size)]
+    # A sole chunk is the movie itself (copied, not joined), so it must be a finished
+    # one, index in front; other chunks are only read by the join.
+    finished = len(groups) == 1
+    chunks = []
+    for index, group in enumerate(groups):
+        inputs = [{"id": m["id"], "revision": m.get("revision")} for m in group]
+        chunks.append({"index": index, "key": _content_key(inputs, canvas, full, finished), "inputs": inputs,
+                       "finished": finished})
+    # The plan goes to S3 rather than through the state machine: a long playlist's
+    # would outgrow Step Functions' 256 KB payload limit.
+    storage.put_bytes(_plan_key(build_job["id"]), json.dumps(
+        {"build_job_id": build_job["id"], "canvas": canvas, "full": full, "chunks": chunks}).encode(),
+        "application/json")
+    records.update(build_job["id"], {"chunks_total": len(chunks), "chunks_done": 0, "chunks_reused": 0,
+                                     "movie_count": len(movies)})
+    logger.info("build planned", extra={"build_job_id": build_job["id"], "movies": len(movies),
+                                        "chunks": len(chunks)})
+    return {"build_job_id": build_job["id"],
+            "chunks": [{"build_job_id": build_job["id"], "index": chunk["index"]} for chunk in chunks]}
+
+
+def playlist_movies(playlist: dict, project: dict) -> list[dict]:
+    """The movie each entry shows, in order: entries showing a picture, or a movie that
+    is not ready, are left out (Zou builds only mp4 entries)."""
+    entries = playlist.get("shots") or []
+    catalog = entry_previews.load([entry_previews.entry_entity_id(e) for e in entries],
+                                     [*(project.get("task_types") or []), playlist.get("task_type_id")])
+    preferred = entry_previews.playlist_task_types(playlist, project, catalog.task_types)
+    movies = []
+    for entry in entries:
+        preview = entry_previews.shown_preview(catalog, entry, preferred)
+        if preview and preview.get("extension") == "mp4" and preview.get("status") in (None, "ready"):
+            movies.append(preview)
+    return movies
+
+
+def _canvas(project: dict, first_movie: dict) -> dict:
+    """Zou's build parameters: the project's fps and size; the first movie's size when
+    the project has no width."""
+    width = height = None
+    try:
+        raw_width, raw_height = (project.get("resolution") or "").lower().split("x")
+        width, height = int(raw_width) if raw_width else None, int(raw_height)
+    except ValueError:
+        pass
+    if width is None:
+        width, height = first_movie.get("width") or 1920, first_movie.get("height") or 1080
+    return {"fps": str(project.get("fps") or "25"), "width": width, "height": height}
+
+
+def _content_key(inputs: list[dict], canvas: dict, full: bool, finished: bool) -> str:
+    content = json.dumps({"format": CHUNK_FORMAT, "inputs": [[i["id"], i["revision"]] for i in inputs],
+                          "canvas": canvas, "full": full, "finished": finished}, sort_keys=True)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _plan_key(build_job_id: str) -> str:
+    return f"{storage.build_scratch_prefix(build_job_id)}plan.json"
+
+
+def _read_plan(build_job_id: str) -> dict:
+    return json.loads(storage.open_object(_plan_key(build_job_id)).read())
+
+
+# --- BuildChunks (one invocation per chunk) ------------------------------------------
+
+def build_chunk(event: dict) -> dict:
+    build_job_id, index = event["build_job_id"], event["index"]
+    build_plan = _read_plan(build_job_id)
+    chunk = build_plan["chunks"][index]
+    key = storage.playlist_chunk_key(chunk["key"])
+    cached = storage.head(key)
+    if cached is not None:
+        _count_chunk(build_job_id, reused=True)
+        return {"index": index, "key": chunk["key"], "reused": True, **_chunk_facts(cached["metadata"])}
+    with tempfile.TemporaryDirectory(prefix="chunk-") as work_dir:
+        inputs = _download([storage.preview_key(i["id"], "movie") for i in chunk["inputs"]], work_dir,
+                           [i["id"] for i in chunk["inputs"]])
+        out = os.path.join(work_dir, "chunk.mp4")
+        try:
+            info, method = join_movies(inputs, out, build_plan["canvas"], reencode=build_plan["full"],
+                                       faststart=chunk["finished"])
+        except MediaError as error:
+            raise BuildFailed(f"Part {index + 1} of {len(build_plan['chunks'])} of the movie could not be "
+                              f"made: {error.reason}") from error
+        metadata = {"method": method, "duration": f"{info.duration:.6f}"}
+        storage.upload_file(out, key, "video/mp4", metadata=metadata)
+    _count_chunk(build_job_id, reused=False)
+    return {"index": index, "key": chunk["key"], "reused": False, **_chunk_facts(metadata)}
+
+
+def _chunk_facts(metadata: dict) -> dict:
+    return {"method": metadata.get("method", "copy"), "duration": float(metadata.get("duration") or 0)}
+
+
+def join_movies(paths: list[str], out: str, canvas: dict, reencode: bool = False, methods=None,
+                faststart: bool = True):
+    """Stream-copy movies that share their stream parameters (and were all made the same
+    way); re-encode them onto the canvas otherwise. Returns (MovieInfo, method)."""
+    infos = probe_movies(paths)
+    same_making = methods is None or len(set(methods)) <= 1
+    if not reencode and same_making and streams_compatible(infos):
+        # Packets are copied whole: the duration is exact without counting frames again.
+        return concat_copy(paths, out, infos=infos, faststart=faststart, count_frames=False), "copy"
+    return concat_reencode(paths, out, canvas["fps"], canvas["width"], canvas["height"], infos=infos), "reencode"
+
+
+def _download(keys: list[str], work_dir: str, labels: list[str]) -> list[str]:
+    """Fetch objects side by side (one GET each); paths in the order of `keys`."""
+    paths = [os.path.join(work_dir, f"input-{n:04d}.mp4") for n in range(len(keys))]
+
+    def fetch(n: int) -> None:
+        try:
+            storage.download_file(keys[n], paths[n])
+        except ClientError as error:
+            raise BuildFailed(f"The movie of preview {labels[n]} is missing from storage") from error
+
+    with ThreadPoolExecutor(max_workers=max(1, min(DOWNLOAD_THREADS, len(keys)))) as pool:
+        list(pool.map(fetch, range(len(keys))))
+    return paths
+
+
+def _count_chunk(build_job_id: str, reused: bool) -> None:
+    # Progress is for people watching the job; a lost count must not fail the build.
+    try:
+        records.update(build_job_id, lambda job: {
+            "chunks_done": (job.get("chunks_done") or 0) + 1,
+            "chunks_reused": (job.get("chunks_reused") or 0) + (1 if reused else 0)},
+            expected_kind="BuildJob", attempts=50)
+    except Conflict:
+        logger.warning("chunk progress not counted", extra={"build_job_id": build_job_id})
+
+
+# --- JoinChunks ------------------------------------------------------------------------
+
+def join(event: dict) -> dict:
+    build_job_id = event["build_job_id"]
+    built = sorted(event["built"], key=lambda chunk: chunk["index"])
+    out_key = storage.playlist_build_key(build_job_id)
+    chunk_keys = [storage.playlist_chunk_key(chunk["key"]) for chunk in built]
+    if len(built) == 1:
+        # One chunk is already the movie: copy it inside S3.
+        storage.copy(chunk_keys[0], out_key)
+        duration = built[0]["duration"]
+    else:
+        canvas = _read_plan(build_job_id)["canvas"]
+        with tempfile.TemporaryDirectory(prefix="join-") as work_dir:
+            paths = _download(chunk_keys, work_dir, [f"part {chunk['index'] + 1}" for chunk in built])
+            out = os.path.join(work_dir, "movie.mp4")
+            try:
+                info, _ = join_movies(paths, out, canvas, methods=[chunk["method"] for chunk in built])
+            except MediaError as error:
+                raise BuildFailed(f"The parts of the movie could not be joined: {error.reason}") from error
+            storage.upload_file(out, out_key, "video/mp4")
+            duration = info.duration
+    size = (storage.head(out_key) or {}).get("size")
+    build_job = builds.finish(build_job_id, "succeeded", {"duration": round(duration, 3), "file_size": size})
+    storage.delete_prefix(storage.build_scratch_prefix(build_job_id))
+    if build_job is None or build_job["status"] != "succeeded":
+        storage.delete_keys([out_key])  # deleted (or ended) while it was being built
+        return {"build_job_id": build_job_id, "status": "discarded"}
+    _email_without_failing(_email_success, build_job)
+    return {"build_job_id": build_job_id, "status": "succeeded"}
+
+
+# --- MarkFailed ------------------------------------------------------------------------
+
+def fail(event: dict) -> dict:
+    build_job_id = event["build_job_id"]
+    reason = failure_reason(event.get("error") or {})
+    build_job = builds.finish(build_job_id, "failed", {"failure_reason": reason})
+    storage.delete_prefix(storage.build_scratch_prefix(build_job_id))
+    if build_job is not None and build_job["status"] == "failed":
+        # Only a job this call failed loses its movie: a job that already succeeded keeps it.
+        storage.delete_keys([storage.playlist_build_key(build_job_id)])
+        _email_without_failing(_email_failure, build_job)
+    logger.info("build failed", extra={"build_job_id": build_job_id, "reason": reason})
+    return {"build_job_id": build_job_id, "status": "failed", "failure_reason": reason}
+
+
+def failure_reason(error: dict) -> str:
+    """What a person can read from a Catch's {Error, Cause}."""
+    name = error.get("Error") or "Error"
+    try:
+        cause = json.loads(error.get("Cause") or "{}")
+    except ValueError:
+        cause = {"errorMessage": error.get("Cause")}
+    message = cause.get("errorMessage") if isinstance(cause, dict) else None
+    if name in ("BuildFailed", "MediaError") and message:
+        return message
+    if name == "States.Timeout":
+        return "The build took too long"
+    return f"Unexpected error ({name}: {message})" if message else f"Unexpected error ({name})"
+
+
+def _running_job(build_job_id: str) -> dict:
+    build_job = records.get(build_job_id)
+    if build_job is None or build_job.get("type") != "BuildJob":
+        raise BuildFailed("The build job no longer exists")
+    return build_job
+
+
+# --- emails ------------------------------------------------------------------------------
+
+def _requester_and_playlist(build_job: dict) -> tuple[dict | None, dict, dict]:
+    related = records.batch_get([build_job.get("created_by"), build_job["playlist_id"], build_job["project_id"]])
+    return related.get(build_job.get("created_by")), related.get(build_job["playlist_id"]) or {}, \
+        related.get(build_job["project_id"]) or {}
+
+
+def _email_without_failing(send, build_job: dict) -> None:
+    """The job's outcome is recorded before the email goes out; SES refusing it (an
+    unverified address, a sending quota) must not turn a finished build into a failed one."""
+    from botocore.exceptions import ClientError
+
+    try:
+        send(build_job)
+    except ClientError:
+        logger.exception("build email not sent", extra={"build_job_id": build_job["id"]})
+
+
+def _email_success(build_job: dict) -> None:
+    person, playlist, project = _requester_and_playlist(build_job)
+    if not person or not person.get("email"):
+        return
+    links = [("Download Playlist Build (.mp4)", builds.movie_link(build_job, expires=settings().email_link_seconds))]
+    if settings().public_api_url:
+        api_route = f"{settings().public_api_url}/data/playlists/{playlist.get('id')}/jobs/{build_job['id']}/build/mp4"
+        links.append(("Through the API, with your token", api_route))
+    emails.send(person["email"], f"{names.organisation_name()} - Kitsu: playlist download", [
+        f"Hello {person.get('first_name', '')},",
+        f"Your playlist {playlist.get('name', '')} of {project.get('name', '')} build is available:"], links)
+
+
+def _email_failure(build_job: dict) -> None:
+    person, playlist, project = _requester_and_playlist(build_job)
+    if not person or not person.get("email"):
+        return
+    reason = build_job.get("failure_reason")
+    emails.send(person["email"], f"{names.organisation_name()} - Kitsu: playlist build failed", [
+        f"Hello {person.get('first_name', '')},",
+        f"The build of your playlist {playlist.get('name', '')} of {project.get('name', '')} failed: {reason}"])

@@ -1,0 +1,146 @@
+"""Build jobs of playlist movies: start one (a Step Functions execution of the state
+machine in infra/resources.yaml, see `build_pipeline`), read, list, delete, download.
+
+A BuildJob record is a child of its playlist: `running` → `succeeded` | `failed`, with
+the progress of its chunks (`chunks_done` of `chunks_total`, `chunks_reused` of them
+taken from earlier builds) and, when it failed, `failure_reason`."""
+import json
+from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
+
+from chalicelib import auth, aws, events, storage
+from chalicelib.auth import Caller
+from chalicelib.config import settings
+from chalicelib.errors import Invalid, NotFound
+from chalicelib.models import records
+from chalicelib.services.production import data, names
+
+logger = Logger(service="reelbase-builds", child=False)
+
+BUILD_RETRY_AFTER = 3  # seconds gazu waits before asking again for a running build
+
+
+@dataclass(frozen=True)
+class BuildDownload:
+    """Where to fetch a finished movie; `url` is None while the build runs."""
+    url: str | None
+    retry_after: int = BUILD_RETRY_AFTER
+
+
+def present(build_job: dict) -> dict:
+    """Zou's short form, as listed on a playlist."""
+    return {"id": build_job["id"], "status": build_job["status"], "created_at": build_job["created_at"]}
+
+
+def start_build(caller: Caller, playlist_id: str, full: bool = False) -> dict:
+    """GET|POST data/playlists/{id}/build/mp4: a `running` job, built in the background."""
+    playlist = data.require("Playlist", playlist_id)
+    project = data.require_project(playlist["project_id"])
+    auth.check_playlist_manage(caller, project)
+    build_job = records.create("BuildJob", {
+        "status": "running", "job_type": "movie", "playlist_id": playlist_id, "project_id": project["id"],
+        "created_by": caller.id, "ended_at": None, "full": full, "chunks_total": 0, "chunks_done": 0,
+        "chunks_reused": 0, "failure_reason": None}, project_id=project["id"], parent_id=playlist_id)
+    events.publish("build-job:new", {"build_job_id": build_job["id"], "playlist_id": playlist_id,
+                                     "created_at": build_job["created_at"]}, project["id"])
+    try:
+        aws.client("stepfunctions").start_execution(
+            stateMachineArn=settings().build_state_machine_arn, name=build_job["id"],
+            input=json.dumps({"build_job_id": build_job["id"]}))
+    except Exception as error:
+        logger.exception("build not started", extra={"build_job_id": build_job["id"]})
+        finish(build_job["id"], "failed", {"failure_reason": f"The build could not be started: {error}"})
+        raise
+    return build_job
+
+
+def execution_arn(build_job_id: str) -> str:
+    """Executions are named after their job: the ARN follows from the state machine's."""
+    machine = settings().build_state_machine_arn
+    return f"{machine.replace(':stateMachine:', ':execution:', 1)}:{build_job_id}"
+
+
+def finish(build_job_id: str, status: str, extra: dict) -> dict | None:
+    """End a running job (once); None when it was deleted meanwhile."""
+    ended: dict = {}
+
+    def end(current: dict) -> dict:
+        ended.clear()
+        if current.get("status") != "running":
+            return {}
+        ended["now"] = True
+        return {"status": status, "ended_at": records.now_iso(), **extra}
+
+    updated = records.update(build_job_id, end, expected_kind="BuildJob", attempts=50)
+    if updated is not None and ended:
+        events.publish("build-job:update", {"build_job_id": build_job_id, "playlist_id": updated["playlist_id"],
+                                            "status": updated["status"]}, updated["project_id"])
+    return updated
+
+
+def _job_in_playlist(caller: Caller, playlist_id: str, build_job_id: str, supervisor_access: bool) -> dict:
+    playlist = data.require("Playlist", playlist_id)
+    project = data.require_project(playlist["project_id"])
+    auth.check_playlist_access(caller, playlist, project, supervisor_access=supervisor_access)
+    build_job = records.get(build_job_id)
+    if not build_job or build_job.get("type") != "BuildJob" or build_job.get("playlist_id") != playlist_id:
+        raise NotFound(f"Build job not found: {build_job_id}")
+    return build_job
+
+
+def get_build_job(caller: Caller, playlist_id: str, build_job_id: str) -> dict:
+    return _job_in_playlist(caller, playlist_id, build_job_id, supervisor_access=False)
+
+
+def list_playlist_jobs(caller: Caller, playlist_id: str) -> list[dict]:
+    playlist = data.require("Playlist", playlist_id)
+    auth.check_playlist_access(caller, playlist, data.require_project(playlist["project_id"]))
+    return sorted(records.query_parent(playlist_id, "BuildJob"), key=lambda j: j["created_at"], reverse=True)
+
+
+def list_project_jobs(caller: Caller, project_id: str) -> list[dict]:
+    """GET data/projects/{pid}/build-jobs: admin only, as in Zou."""
+    data.require_project(project_id)
+    auth.check_admin(caller)
+    return sorted(records.query_project(project_id, "BuildJob"), key=lambda j: j["created_at"], reverse=True)
+
+
+def delete_build_job(caller: Caller, playlist_id: str, build_job_id: str) -> None:
+    remove_build_job(_job_in_playlist(caller, playlist_id, build_job_id, supervisor_access=False))
+
+
+def remove_build_job(build_job: dict) -> None:
+    """The record, its movie and temporary objects; a running build is stopped."""
+    if build_job.get("status") == "running":
+        try:
+            aws.client("stepfunctions").stop_execution(executionArn=execution_arn(build_job["id"]),
+                                                       cause="Build job deleted")
+        except Exception:
+            logger.exception("build not stopped", extra={"build_job_id": build_job["id"]})
+    records.delete(build_job["id"])
+    storage.delete_keys([storage.playlist_build_key(build_job["id"])])
+    storage.delete_prefix(storage.build_scratch_prefix(build_job["id"]))
+    events.publish("build-job:delete", {"build_job_id": build_job["id"], "playlist_id": build_job["playlist_id"]},
+                   build_job.get("project_id"))
+
+
+def download_build(caller: Caller, playlist_id: str, build_job_id: str) -> BuildDownload:
+    """GET data/playlists/{pid}/jobs/{jid}/build/mp4: a link under Zou's file name."""
+    auth.block_vendor(caller)
+    build_job = _job_in_playlist(caller, playlist_id, build_job_id, supervisor_access=True)
+    if build_job["status"] == "running":
+        return BuildDownload(url=None)
+    if build_job["status"] != "succeeded":
+        reason = build_job.get("failure_reason") or "unknown reason"
+        raise Invalid(f"Build is not finished: it failed ({reason})")
+    return BuildDownload(url=movie_link(build_job))
+
+
+def movie_link(build_job: dict, expires: int | None = None) -> str:
+    playlist = records.get(build_job["playlist_id"]) or {}
+    related = records.batch_get([build_job["project_id"], playlist.get("episode_id")])
+    file_name = names.playlist_movie_name(build_job, related.get(build_job["project_id"]) or {}, playlist,
+                                          related.get(playlist.get("episode_id")))
+    return storage.presigned_get(storage.playlist_build_key(build_job["id"]), download_name=file_name,
+                                 content_type="video/mp4", expires=expires)

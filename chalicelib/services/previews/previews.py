@@ -1,0 +1,437 @@
+"""Preview files (Zou's PreviewFile): born on a task comment with Zou's revision and
+position rules, read, edited, annotated, reordered, chosen as an entity's thumbnail,
+listed while running, and deleted with their S3 objects.
+
+A preview's record lives in the records table (kind `PreviewFile`, parent = its task,
+project = the task's project) and carries `entity_id` and `task_type_id` copied from
+the task, because playlists read previews by entity (chalicelib.services.previews.index,
+kept current from here). Uploading is chalicelib.services.previews.uploads; processing
+is chalicelib.services.previews.pipeline."""
+import re
+from dataclasses import dataclass
+
+from chalicelib import auth, storage
+from chalicelib.auth import Caller
+from chalicelib.errors import Conflict, Invalid, NotFound
+from chalicelib.media import encoding
+from chalicelib.models import records
+from chalicelib.services.previews import index, preview_names
+from chalicelib.services.production import collections as c
+from chalicelib.services.production import data
+from chalicelib.services.production.validation import check_value, clean_body
+
+KIND = "PreviewFile"
+COLLECTION = c.COLLECTIONS["preview-files"]
+RUNNING_STATUSES = ("processing", "broken", "missing")
+VALIDATION_STATUSES = ("validated", "rejected", "neutral")
+# What a CRUD PUT may change; gazu PUTs back whole dicts, so everything else is ignored.
+EDITABLE = ("name", "description", "revision", "validation_status", "data")
+# Running markers: one small record per preview that is processing or broken, so that the
+# admin's running list is a Query on `by_kind` (newest first) instead of a scan of previews.
+RUNNING_KIND = "RunningPreview"
+_SLOT_TRIES = 20
+
+
+@dataclass(frozen=True)
+class PreviewContext:
+    """A preview file with the records its rules need, read in one BatchGet."""
+    preview: dict
+    task: dict
+    project: dict
+    entity: dict | None
+    task_type: dict | None
+
+
+def load(preview_id: str) -> PreviewContext:
+    preview = data.require(KIND, preview_id, "Preview file")
+    related = records.batch_get([preview["task_id"], preview.get("project_id"), preview.get("entity_id"),
+                                 preview.get("task_type_id")])
+    task = related.get(preview["task_id"])
+    if task is None:
+        raise NotFound(f"The task of preview file {preview_id} no longer exists")
+    return PreviewContext(preview, task, related.get(task["project_id"]) or data.require_project(task["project_id"]),
+                          related.get(task["entity_id"]), related.get(task["task_type_id"]))
+
+
+def serialize(preview: dict, relations: bool = True) -> dict:
+    """Zou's dict; the upload response is serialized without relations (no `comments`)."""
+    out = data.serialize(preview)
+    if not relations:
+        out.pop("comments", None)
+    return out
+
+
+def preview_canvas(project: dict, entity: dict | None) -> tuple[str, int | None, int]:
+    """Zou's `get_preview_file_fps` and `get_preview_file_dimensions` (zou.md §1.2):
+    ("25.000", width or None to follow the source, height); the entity's data overrides."""
+    entity_data = (entity or {}).get("data") or {}
+    raw_fps = str(entity_data.get("fps") or project.get("fps") or "25").replace(",", ".")
+    try:
+        fps = f"{float(encoding.fps_fraction(raw_fps)):.3f}"
+    except ValueError:
+        fps = "25.000"
+    width, height = None, 1080
+    resolution = str(project.get("resolution") or "")
+    if re.fullmatch(r"\d{3,4}x\d{3,4}", str(entity_data.get("resolution") or "")):
+        resolution = entity_data["resolution"]
+    if re.fullmatch(r"\d{3,4}x\d{3,4}", resolution):
+        width, height = (int(side) for side in resolution.split("x"))
+    elif re.fullmatch(r"x\d{3,4}", resolution):
+        height = int(resolution[1:])
+    return fps, width, height
+
+
+# --- creation: Zou's revision and position rules (zou.md §6.2) ------------------------------
+
+def add_preview(caller: Caller, task_id: str, comment_id: str, body: dict) -> dict:
+    """POST actions/tasks/{task_id}/comments/{comment_id}/add-preview {"revision"?}."""
+    revision = check_value("revision", c.INT, (body or {}).get("revision")) or 0
+    if revision < 0:
+        raise Invalid("revision must be 0 (the next one) or more")
+    return serialize(create_on_comment(caller, task_id, comment_id, revision))
+
+
+def add_extra_preview(caller: Caller, task_id: str, comment_id: str, preview_file_id: str) -> dict:
+    """POST actions/tasks/{task_id}/comments/{comment_id}/preview-files/{id}: same revision, next position."""
+    source = data.require(KIND, preview_file_id, "Preview file")
+    if source["task_id"] != task_id:
+        raise Invalid("This preview file belongs to another task")
+    return serialize(create_on_comment(caller, task_id, comment_id, source["revision"]))
+
+
+def create_on_comment(caller: Caller, task_id: str, comment_id: str, revision: int = 0) -> dict:
+    """A new `processing` preview on the comment (revision 0: Zou's automatic revision)."""
+    task = data.require("Task", task_id)
+    related = records.batch_get([task["project_id"], task["entity_id"], task["task_type_id"], comment_id])
+    project = related.get(task["project_id"]) or data.require_project(task["project_id"])
+    comment = related.get(comment_id)
+    if comment is None or comment.get("type") != "Comment" or comment.get("object_id") != task_id:
+        raise NotFound(f"Comment not found on this task: {comment_id}")
+    auth.check_preview_upload_access(caller, task, project, related.get(task["task_type_id"]),
+                                     related.get(task["entity_id"]))
+    preview = _new_preview(caller, task, project, comment, revision)
+    records.update(comment_id, lambda body: {"preview_files": [*(body.get("preview_files") or []), preview["id"]]},
+                   expected_kind="Comment")
+    return preview
+
+
+def _new_preview(caller: Caller, task: dict, project: dict, comment: dict, requested_revision: int) -> dict:
+    existing = records.query_parent(task["id"], KIND)
+    on_comment = sorted((p for p in existing if p["id"] in (comment.get("preview_files") or [])),
+                        key=lambda p: (p["revision"], p["position"]))
+    preview_id = records.new_id()
+    new_revision = requested_revision == 0 and not on_comment
+    if new_revision:
+        revision = max((p["revision"] for p in existing), default=0) + 1
+    else:
+        revision = requested_revision or on_comment[0]["revision"]
+        if not on_comment and any(p["revision"] == revision and p["position"] == 1 for p in existing):
+            raise Invalid(f"Revision {revision} already exists for this task")
+    position = 1 if new_revision else sum(1 for p in existing if p["revision"] == revision) + 1
+    for _ in range(_SLOT_TRIES):
+        if position > 1 and project.get("is_single_preview_per_revision"):
+            raise Invalid("This project allows one preview per revision")
+        if records.claim(_slot(task["id"], revision, position), preview_id):
+            break
+        # Another request took the slot since we counted (the index we counted from is
+        # eventually consistent, so recounting could see the same thing): step past it.
+        if new_revision:
+            revision += 1
+        elif position == 1 and not on_comment:
+            raise Invalid(f"Revision {revision} already exists for this task")
+        else:
+            position += 1
+    else:
+        raise Conflict("Too many previews are being added to this task at once; try again")
+    preview = {
+        "id": preview_id, "name": preview_id[:13], "original_name": None, "revision": revision,
+        "position": position, "extension": "mp4", "description": "", "path": "", "source": "webgui",
+        "file_size": 0, "status": "processing", "status_reason": None, "validation_status": "neutral",
+        "annotations": [], "width": 0, "height": 0, "duration": 0, "fps": None, "frame_count": 0, "data": {},
+        "task_id": task["id"], "person_id": caller.id, "source_file_id": None, "entity_id": task["entity_id"],
+        "task_type_id": task["task_type_id"], "project_id": task["project_id"], "comments": [comment["id"]],
+        "pipeline": {},
+    }
+    try:
+        created = records.create(KIND, preview, project_id=task["project_id"], parent_id=task["id"])
+    except Exception:
+        records.release(_slot(task["id"], revision, position))
+        raise
+    mark_running(created)
+    index.record_preview(created)
+    return created
+
+
+def _slot(task_id: str, revision: int, position: int) -> str:
+    # DynamoDB has no unique constraint: (task, revision, position) is held by a claim record.
+    return f"preview#{task_id}#{revision}#{position}"
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def get_preview(caller: Caller, preview_id: str) -> dict:
+    ctx = load(preview_id)
+    auth.check_preview_read_access(caller, ctx.task, ctx.project)
+    return serialize(ctx.preview)
+
+
+def list_previews(caller: Caller, query: dict[str, list[str]]):
+    """GET data/preview-files[?task_id=...]: the generic list, plus vendors' assignment rule."""
+    unpaged = {key: values for key, values in query.items() if key not in ("page", "limit")}
+    items = data.list_records(caller, COLLECTION, unpaged)
+    if caller.role == "vendor":
+        tasks = records.batch_get({item["task_id"] for item in items})
+        items = [item for item in items if auth.is_assigned(caller, tasks.get(item["task_id"]) or {})]
+    if query.get("page"):
+        return data.paginate(items, query["page"][-1], (query.get("limit") or [str(data.PAGE_LIMIT)])[-1])
+    return items
+
+
+def revision_siblings(preview: dict) -> list[dict]:
+    """The previews of the same task and revision, by position."""
+    return sorted((p for p in records.query_parent(preview["task_id"], KIND) if p["revision"] == preview["revision"]),
+                  key=lambda p: (p["position"], p["created_at"]))
+
+
+# --- editing -------------------------------------------------------------------------------
+
+def update_preview(caller: Caller, preview_id: str, raw_body) -> dict:
+    """PUT data/preview-files/{id}: managers; a new revision moves the revision's previews."""
+    ctx = load(preview_id)
+    auth.check_preview_edit_access(caller, ctx.project)
+    changes = {key: value for key, value in clean_body(COLLECTION, raw_body, creating=False).items()
+               if key in EDITABLE}
+    if "validation_status" in changes and changes["validation_status"] not in VALIDATION_STATUSES:
+        raise Invalid(f"validation_status must be one of {', '.join(VALIDATION_STATUSES)}")
+    if changes.get("revision") is not None and changes["revision"] != ctx.preview["revision"]:
+        _move_to_revision(ctx.preview, changes.pop("revision"))
+    else:
+        changes.pop("revision", None)
+    updated = records.update(preview_id, changes, expected_kind=KIND) if changes else records.get(preview_id)
+    index.record_preview(updated)
+    return serialize(updated)
+
+
+def _move_to_revision(preview: dict, revision: int) -> None:
+    """Zou: the position-1 preview takes its siblings along; another moves alone."""
+    if revision < 1:
+        raise Invalid("revision must be 1 or more")
+    moving = revision_siblings(preview) if preview["position"] == 1 else [preview]
+    claimed = []
+    for item in moving:
+        if not records.claim(_slot(item["task_id"], revision, item["position"]), item["id"]):
+            for key in claimed:
+                records.release(key)
+            raise Invalid(f"Revision {revision} already exists for this task")
+        claimed.append(_slot(item["task_id"], revision, item["position"]))
+    for item in moving:
+        moved = records.update(item["id"], {"revision": revision}, expected_kind=KIND)
+        records.release(_slot(item["task_id"], item["revision"], item["position"]))
+        if moved:
+            index.record_preview(moved)
+
+
+def update_position(caller: Caller, preview_id: str, body: dict) -> list[dict]:
+    """PUT actions/preview-files/{id}/update-position {"position": n}: the revision's previews in order."""
+    ctx = load(preview_id)
+    auth.check_preview_upload_access(caller, ctx.task, ctx.project, ctx.task_type, ctx.entity)
+    position = check_value("position", c.INT, (body or {}).get("position"))
+    if position is None or position < 0:
+        raise Invalid("position must be an integer, 1 or more")
+    siblings = revision_siblings(ctx.preview)
+    if 1 <= position <= len(siblings):
+        ordered = [p for p in siblings if p["id"] != preview_id]
+        ordered.insert(position - 1, ctx.preview)
+        renumbered = []
+        for number, sibling in enumerate(ordered, start=1):
+            if sibling["position"] != number:
+                # The set of positions stays 1..n, so each slot claim stays held.
+                sibling = records.update(sibling["id"], {"position": number}, expected_kind=KIND) or sibling
+                index.record_preview(sibling)
+            renumbered.append(sibling)
+        siblings = renumbered
+    return [serialize(p) for p in siblings]
+
+
+def update_annotations(caller: Caller, preview_id: str, body: dict) -> dict:
+    """PUT actions/preview-files/{id}/update-annotations with Zou's additions / updates / deletions."""
+    ctx = load(preview_id)
+    auth.check_preview_annotation_access(caller, ctx.project, ctx.task_type)
+    body = body or {}
+    changes = {name: _annotation_list(name, body.get(name)) for name in ("additions", "updates", "deletions")}
+    updated = records.update(preview_id, lambda current: {"annotations": apply_annotation_changes(
+        current.get("annotations") or [], **changes)}, expected_kind=KIND)
+    return serialize(updated)
+
+
+def _annotation_list(name: str, value) -> list[dict]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise Invalid(f"{name} must be a list of objects with a time")
+    for item in value:
+        objects = item.get("objects") if name == "deletions" else (item.get("drawing") or {}).get("objects")
+        if not isinstance(objects, list):
+            what = "objects (a list of ids)" if name == "deletions" else "drawing.objects (a list)"
+            raise Invalid(f"Each of {name} needs {what}")
+    return value
+
+
+def apply_annotation_changes(annotations: list[dict], additions: list[dict], updates: list[dict],
+                             deletions: list[dict]) -> list[dict]:
+    """Zou's `update_preview_file_annotations`: annotations are per `time`, each a drawing of
+    objects with ids. Additions add unknown objects (or a new time), updates replace objects
+    by id, deletions remove object ids; times left without objects disappear."""
+    by_time = {a.get("time"): {**a, "drawing": {**(a.get("drawing") or {}),
+                                                "objects": list((a.get("drawing") or {}).get("objects") or [])}}
+               for a in annotations}
+    for addition in additions:
+        current = by_time.get(addition.get("time"))
+        if current is None:
+            by_time[addition.get("time")] = addition
+            continue
+        known = {o.get("id") for o in current["drawing"]["objects"]}
+        current["drawing"]["objects"] += [o for o in addition["drawing"]["objects"] if o.get("id") not in known]
+    for update in updates:
+        current = by_time.get(update.get("time"))
+        if current is None:
+            continue
+        replacements = {o.get("id"): o for o in update["drawing"]["objects"]}
+        objects = [replacements.pop(o.get("id"), o) for o in current["drawing"]["objects"]]
+        current["drawing"]["objects"] = objects + list(replacements.values())
+    for deletion in deletions:
+        current = by_time.get(deletion.get("time"))
+        if current is not None:
+            removed = set(deletion["objects"])
+            current["drawing"]["objects"] = [o for o in current["drawing"]["objects"] if o.get("id") not in removed]
+    kept = [a for a in by_time.values() if a["drawing"]["objects"]]
+    return sorted(kept, key=lambda a: (a.get("time") is None, a.get("time") or 0))
+
+
+def set_main_preview(caller: Caller, preview_id: str) -> tuple[PreviewContext, dict]:
+    """The permission check and entity update of set-main-preview (the frame, if any, is
+    re-extracted by chalicelib.services.previews.media_reads first)."""
+    ctx = load(preview_id)
+    if ctx.entity is None:
+        raise NotFound("The entity of this preview no longer exists")
+    auth.check_set_main_preview_access(caller, ctx.entity, ctx.project)
+    return ctx, ctx.entity
+
+
+def make_main_preview(ctx: PreviewContext) -> dict:
+    entity = records.update(ctx.entity["id"], {"preview_file_id": ctx.preview["id"]})
+    return data.serialize(entity)
+
+
+# --- running previews ------------------------------------------------------------------------
+
+def mark_running(preview: dict) -> None:
+    try:
+        records.create(RUNNING_KIND, {"id": _running_id(preview["id"]), "preview_file_id": preview["id"],
+                                      "created_at": preview["created_at"]})
+    except Conflict:
+        pass  # already marked
+
+
+def unmark_running(preview_id: str) -> None:
+    records.delete(_running_id(preview_id))
+
+
+def _running_id(preview_id: str) -> str:
+    return f"running#{preview_id}"
+
+
+def running_previews(caller: Caller, query: dict[str, list[str]]) -> list[dict]:
+    """GET data/playlists/preview-files/running: processing and broken previews of open
+    projects, newest first, `limit` at a time after `cursor_preview_file_id`."""
+    auth.check_admin(caller)
+    try:
+        limit = int((query.get("limit") or ["100"])[-1])
+    except ValueError as error:
+        raise Invalid("limit must be an integer") from error
+    if not 1 <= limit <= 1000:
+        raise Invalid("limit must be between 1 and 1000")
+    before = _cursor(query.get("cursor_preview_file_id", [None])[-1])
+    found: list[dict] = []
+    projects: dict[str, dict] = {}
+    while len(found) < limit:
+        markers = records.query_kind_page(RUNNING_KIND, limit, before)
+        if not markers:
+            break
+        previews = records.batch_get(m["preview_file_id"] for m in markers)
+        projects.update(records.batch_get({p.get("project_id") for p in previews.values()} - set(projects)))
+        for marker in markers:
+            preview = previews.get(marker["preview_file_id"])
+            project = projects.get((preview or {}).get("project_id")) or {}
+            if preview and preview.get("status") in RUNNING_STATUSES and \
+                    project.get("project_status_name", "Open") == "Open":
+                found.append(preview)
+        before = records.created_sort_of(markers[-1])
+        if len(markers) < limit:
+            break
+    found = found[:limit]
+    entities = records.batch_get({p.get("entity_id") for p in found})
+    related = preview_names.related_records(list(entities.values()))
+    return [{**serialize(p), "project_id": p.get("project_id"), "task_type_id": p.get("task_type_id"),
+             "full_entity_name": preview_names.full_entity_name(entities[p["entity_id"]], related)
+             if p.get("entity_id") in entities else ""} for p in found]
+
+
+def _cursor(preview_id: str | None) -> str | None:
+    if preview_id is None:
+        return None
+    check_value("cursor_preview_file_id", c.UUID, preview_id)
+    marker = records.get(_running_id(preview_id.lower())) or records.get(preview_id.lower())
+    if marker is None:
+        raise Invalid(f"Unknown cursor_preview_file_id: {preview_id}")
+    return records.created_sort_of({"created_at": marker["created_at"], "id": _running_id(preview_id.lower())})
+
+
+# --- deleting --------------------------------------------------------------------------------
+
+def delete_preview(caller: Caller, preview_id: str) -> None:
+    """DELETE data/preview-files/{id}: managers. The record, its links, and its S3 objects
+    (Zou keeps files unless `force`; we never keep objects nothing points to)."""
+    ctx = load(preview_id)
+    auth.check_preview_edit_access(caller, ctx.project)
+    remove(ctx.preview)
+
+
+def remove(preview: dict) -> None:
+    """Unlink and delete a preview and everything stored for it."""
+    preview_id = preview["id"]
+    if preview.get("entity_id"):
+        records.transition(preview["entity_id"], lambda entity: {"preview_file_id": None}
+                           if entity.get("preview_file_id") == preview_id else None)
+    for comment_id in preview.get("comments") or []:
+        records.update(comment_id, lambda comment: {"preview_files": [
+            p for p in comment.get("preview_files") or [] if p != preview_id]}, expected_kind="Comment")
+    records.delete(preview_id)
+    records.release(_slot(preview["task_id"], preview["revision"], preview["position"]))
+    unmark_running(preview_id)
+    if preview.get("entity_id"):
+        index.remove_preview(preview["entity_id"], preview_id)
+    _repoint_last_preview(preview)
+    for prefix in storage.preview_prefixes(preview_id):
+        storage.delete_prefix(prefix)
+
+
+def _repoint_last_preview(preview: dict) -> None:
+    remaining = [p for p in records.query_parent(preview["task_id"], KIND) if p["id"] != preview["id"]]
+    newest = max(remaining, key=lambda p: (p["revision"], p["created_at"]), default=None)
+    records.transition(preview["task_id"], lambda task: {"last_preview_file_id": newest["id"] if newest else None}
+                       if task.get("last_preview_file_id") == preview["id"] else None, expected_kind="Task")
+
+
+# --- what a finished preview changes (Zou's `update_preview_file_info`) -------------------------
+
+def on_ready(preview: dict) -> None:
+    """A first-position preview becomes its task's last preview, and the entity's thumbnail
+    when the project sets it automatically."""
+    unmark_running(preview["id"])
+    if preview.get("position") != 1:
+        return
+    records.update(preview["task_id"], {"last_preview_file_id": preview["id"]}, expected_kind="Task")
+    project = records.get(preview["project_id"]) or {}
+    if project.get("is_set_preview_automated") and preview.get("entity_id"):
+        records.update(preview["entity_id"], {"preview_file_id": preview["id"]})

@@ -1,0 +1,342 @@
+"""Zou's generic CRUD over the collections of chalicelib.services.production.collections:
+listing with equality filters, get, create, update and delete, with permissions."""
+import math
+
+from chalicelib import auth
+from chalicelib.auth import Caller
+from chalicelib.errors import Conflict, Forbidden, Invalid, NotFound
+from chalicelib.models import records
+from chalicelib.services.files.file_tree import validate_tree
+from chalicelib.services.production import collections as c
+from chalicelib.services.production.validation import clean_body, parse_filter
+
+RESERVED_PARAMS = ("page", "relations", "fields", "limit")
+PAGE_LIMIT = 100
+
+
+# --- reading single records -------------------------------------------------
+
+def require(kind: str | tuple, record_id: str, label: str | None = None) -> dict:
+    """The record, or NotFound naming what was asked for."""
+    kinds = (kind,) if isinstance(kind, str) else kind
+    body = records.get(record_id)
+    if body is None or body.get("type") not in kinds:
+        raise NotFound(f"{label or kinds[0]} not found: {record_id}")
+    return body
+
+
+def require_project(project_id: str) -> dict:
+    return require("Project", project_id)
+
+
+def require_entity(entity_id: str) -> dict:
+    return require(c.ENTITY_KINDS, entity_id, "Entity")
+
+
+def serialize(body: dict) -> dict:
+    """A record as Zou serves it: hidden fields dropped, aliases filled in."""
+    out = dict(body)
+    route = c.KIND_TO_ROUTE.get(out.get("type"))
+    if route:
+        collection = c.COLLECTIONS[route]
+        # Zou serializes every column, nulls included; scripts index them directly.
+        for name in collection.fields:
+            out.setdefault(name, None)
+        for hidden in collection.hidden:
+            out.pop(hidden, None)
+    kind = out.get("type")
+    if kind == "Person":
+        out["full_name"] = f"{out.get('first_name', '')} {out.get('last_name', '')}".strip()
+    elif kind == "Shot":
+        out["sequence_id"] = out.get("parent_id")
+    elif kind == "Sequence":
+        out["episode_id"] = out.get("parent_id")
+    elif kind == "Asset":
+        out["asset_type_id"] = out.get("entity_type_id")
+    return out
+
+
+# --- permissions per collection ---------------------------------------------
+
+def _project_of(collection: c.Collection, body: dict) -> dict | None:
+    if collection.kind == "Project":
+        return body
+    if collection.project_field and body.get(collection.project_field):
+        return records.get(body[collection.project_field])
+    return None
+
+
+def serialize_listed(record_ids: list[str]) -> list[dict]:
+    """The records a list of ids names (a team, a comment's attachments), in that order,
+    read with one BatchGet; ids of deleted records are skipped."""
+    found = records.batch_get(record_ids)
+    return [serialize(found[i]) for i in record_ids if i in found]
+
+
+def _check_read(caller: Caller, collection: c.Collection, body: dict) -> None:
+    project = _project_of(collection, body)
+    if project is not None:
+        auth.check_project_access(caller, project)
+        if collection.kind == "Task" and caller.role == "vendor" and not auth.is_assigned(caller, body):
+            raise Forbidden("Vendors only see the tasks they are assigned to")
+
+
+def _check_write(caller: Caller, collection: c.Collection, body: dict) -> None:
+    if collection.admin_write:
+        auth.check_admin(caller)
+        return
+    project = _project_of(collection, body)
+    if collection.kind == "Project" and "id" not in body:
+        if caller.role not in ("admin", "manager"):
+            raise Forbidden("Only admins and managers create projects")
+    elif project is not None:
+        auth.check_manager_project_access(caller, project)
+    elif caller.role not in ("admin", "manager"):
+        raise Forbidden(f"Only admins and managers change {collection.route}")
+
+
+# --- listing ------------------------------------------------------------------
+
+def parse_filters(collection: c.Collection, query: dict[str, list[str]]) -> dict:
+    filters = {}
+    for name, values in query.items():
+        if name in RESERVED_PARAMS:
+            continue
+        if name not in collection.filterable or name in collection.hidden:
+            # Refused rather than dropped: gazu's get-or-create takes the first row.
+            raise Invalid(f"Cannot filter {collection.route} on '{name}'")
+        filters[name] = parse_filter(collection, name, values[-1])
+    return filters
+
+
+def _candidates(collection: c.Collection, filters: dict) -> list[dict]:
+    """Read through the narrowest key or index the filters allow (never a scan)."""
+    if filters.get("id"):
+        body = records.get(filters["id"])
+        return [body] if body and body.get("type") == collection.kind else []
+    if collection.parent_field and filters.get(collection.parent_field):
+        return records.query_parent(filters[collection.parent_field], collection.kind)
+    if collection.project_field and filters.get(collection.project_field):
+        return records.query_project(filters[collection.project_field], collection.kind)
+    indexed = records.name_field(collection.kind)
+    if isinstance(filters.get(indexed), str):
+        return records.query_name(collection.kind, filters[indexed])
+    return records.query_kind(collection.kind)
+
+
+def matches(body: dict, filters: dict) -> bool:
+    for name, wanted in filters.items():
+        value = serialize(body).get(name) if name in ("sequence_id", "episode_id", "asset_type_id") \
+            else body.get(name)
+        if name == "name" and isinstance(value, str) and isinstance(wanted, str):
+            if value.lower() != wanted.lower():
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+def visible(caller: Caller, collection: c.Collection, items: list[dict]) -> list[dict]:
+    """Drop what the caller may not see (team membership, vendor assignment)."""
+    if caller.is_admin:
+        return items
+    if collection.kind == "Project":
+        return auth.visible_projects(caller, items)
+    if not collection.project_field:
+        return items
+    allowed = {p["id"] for p in auth.visible_projects(caller, records.query_kind("Project"))}
+    kept = [item for item in items if item.get(collection.project_field) in allowed]
+    if collection.kind == "Task" and caller.role == "vendor":
+        kept = [task for task in kept if auth.is_assigned(caller, task)]
+    return kept
+
+
+def list_records(caller: Caller, collection: c.Collection, query: dict[str, list[str]]):
+    filters = parse_filters(collection, query)
+    items = [item for item in _candidates(collection, filters) if matches(item, filters)]
+    items = [serialize(item) for item in visible(caller, collection, items)]
+    items.sort(key=lambda item: item.get("created_at", ""))
+    page = query.get("page")
+    if not page:
+        return items
+    return paginate(items, page[-1], (query.get("limit") or [str(PAGE_LIMIT)])[-1])
+
+
+def paginate(items: list, page_raw: str, limit_raw: str) -> dict:
+    try:
+        page, limit = int(page_raw), int(limit_raw)
+    except ValueError as error:
+        raise Invalid("page and limit must be integers") from error
+    if page < 1 or not 1 <= limit <= 1000:
+        raise Invalid("page must be >= 1 and limit between 1 and 1000")
+    offset = (page - 1) * limit
+    return {"data": items[offset:offset + limit], "total": len(items),
+            "nb_pages": max(1, math.ceil(len(items) / limit)), "limit": limit, "offset": offset, "page": page}
+
+
+# --- writing ----------------------------------------------------------------
+
+def _unique_key(collection: c.Collection, body: dict) -> str | None:
+    if collection.kind == "Person":
+        return f"email#{body['email'].strip().lower()}" if body.get("email") else None
+    name = (body.get("name") or "").strip().lower()
+    if not name:
+        return None
+    if collection.kind in c.ENTITY_KINDS:
+        # Unique under the parent within the project: an asset's parent is its asset type,
+        # which every project shares.
+        scope = f"{body.get('project_id')}#{body.get(collection.parent_field) or ''}"
+        return f"name#{collection.kind}#{scope}#{name}"
+    if collection.unique_name:
+        return f"name#{collection.kind}#{name}"
+    return None
+
+
+def _claim_unique(collection: c.Collection, body: dict, owner: str) -> str | None:
+    key = _unique_key(collection, body)
+    if key and not records.claim(key, owner):
+        what = "email" if collection.kind == "Person" else "name"
+        raise Invalid(f"A {collection.kind} with this {what} already exists: {body.get(what)!r}")
+    return key
+
+
+def _check_references(collection: c.Collection, body: dict) -> None:
+    """Foreign keys must name existing records of the right kind (one BatchGet)."""
+    references = {name: value for name, value in body.items()
+                  if collection.fields.get(name) == c.UUID and value and name not in ("created_by",)}
+    found = records.batch_get(references.values())
+    missing = [name for name, value in references.items() if value not in found]
+    if missing:
+        raise NotFound(f"Unknown {', '.join(missing)}: {', '.join(references[m] for m in missing)}")
+    project_id = body.get("project_id")
+    if project_id and collection.kind != "Project":
+        for name, value in references.items():
+            other = found[value].get("project_id")
+            if name != "project_id" and other and found[value].get("type") != "Project" and other != project_id:
+                raise Invalid(f"{name} {value} belongs to another project")
+
+
+def prepare_new(collection: c.Collection, body: dict) -> dict:
+    """Defaults applied, secrets hashed: the body to store."""
+    new = {**collection.defaults, **body}
+    if collection.kind == "Person" and new.get("password"):
+        new["password"] = auth.hash_password(new["password"])
+    if collection.kind == "Person" and new.get("role") not in auth.ROLES:
+        raise Invalid(f"role must be one of {', '.join(auth.ROLES)}")
+    return new
+
+
+def store_new(collection: c.Collection, body: dict) -> dict:
+    """Create a checked body, holding its unique name (or email) while it lives."""
+    _check_references(collection, body)
+    new_id = records.new_id()
+    key = _claim_unique(collection, body, new_id)
+    try:
+        created = records.create(collection.kind, {"id": new_id, **body},
+                                 project_id=body.get(collection.project_field) if collection.project_field else None,
+                                 parent_id=body.get(collection.parent_field) if collection.parent_field else None)
+    except Exception:
+        if key:
+            records.release(key)
+        raise
+    return created
+
+
+def _check_file_tree(body: dict) -> None:
+    # A project's file tree is checked when it is set, not first when a path is rendered.
+    if body.get("file_tree"):
+        validate_tree(body["file_tree"])
+
+
+def get_or_create_by_name(collection: c.Collection, name: str, extra: dict | None = None) -> dict:
+    """Zou's get_or_create_instance_by_name for a unique-name collection (softwares,
+    file statuses): the name's claim says who holds it, even before the indexes do."""
+    key = _unique_key(collection, {"name": name})
+    for _ in range(3):
+        owner = records.claim_owner(key)
+        if owner:
+            found = records.get(owner)
+            if found is not None:
+                return found
+        try:
+            return store_new(collection, prepare_new(collection, {"name": name, **(extra or {})}))
+        except Invalid:
+            continue  # created meanwhile by a concurrent request: read it through its claim
+    raise Conflict(f"Could not get or create {collection.kind} {name!r}; try again")
+
+
+def create_record(caller: Caller, collection: c.Collection, raw_body) -> dict:
+    body = prepare_new(collection, clean_body(collection, raw_body, creating=True))
+    _check_write(caller, collection, body)
+    if collection.kind == "Project":
+        _check_file_tree(body)
+    if collection.kind == "Project" and caller.role == "manager" and caller.id not in body["team"]:
+        body["team"] = [*body["team"], caller.id]
+    return serialize(store_new(collection, body))
+
+
+def get_record(caller: Caller, collection: c.Collection, record_id: str) -> dict:
+    body = require(collection.kind, record_id)
+    _check_read(caller, collection, body)
+    return serialize(body)
+
+
+def update_record(caller: Caller, collection: c.Collection, record_id: str, raw_body) -> dict:
+    current = require(collection.kind, record_id)
+    self_edit = collection.kind == "Person" and record_id == caller.id
+    if not self_edit:
+        _check_write(caller, collection, current)
+    changes = clean_body(collection, raw_body, creating=False)
+    if self_edit and not caller.is_admin:
+        changes.pop("role", None)
+        changes.pop("active", None)
+    return serialize(update_checked(collection, current, changes))
+
+
+def update_checked(collection: c.Collection, current: dict, changes: dict) -> dict:
+    """Store cleaned `changes` once the caller's permission has been checked."""
+    if collection.project_field and changes.get(collection.project_field, current.get(collection.project_field)) \
+            != current.get(collection.project_field):
+        raise Invalid(f"{collection.project_field} cannot be changed")
+    if collection.kind == "Person" and changes.get("password"):
+        changes["password"] = auth.hash_password(changes["password"])
+    if "role" in changes and changes["role"] not in auth.ROLES:
+        raise Invalid(f"role must be one of {', '.join(auth.ROLES)}")
+    if collection.kind == "Project":
+        _check_file_tree(changes)
+    _check_references(collection, {**current, **changes})
+    return apply_update(collection, current, changes)
+
+
+def apply_update(collection: c.Collection, current: dict, changes: dict) -> dict:
+    """Store `changes`, moving the unique-name claim and the parent link with them."""
+    merged = {**current, **changes}
+    old_key, new_key = _unique_key(collection, current), _unique_key(collection, merged)
+    if new_key != old_key:
+        _claim_unique(collection, merged, current["id"])
+    parent = {}
+    if collection.parent_field and merged.get(collection.parent_field) != current.get(collection.parent_field):
+        parent["parent_id"] = merged.get(collection.parent_field)
+    try:
+        updated = records.update(current["id"], changes, expected_kind=collection.kind, **parent)
+    except Exception:
+        if new_key != old_key and new_key:
+            records.release(new_key)
+        raise
+    if updated is None:
+        raise NotFound(f"{collection.kind} not found: {current['id']}")
+    if new_key != old_key and old_key:
+        records.release(old_key)
+    return updated
+
+
+def delete_record(caller: Caller, collection: c.Collection, record_id: str) -> None:
+    current = require(collection.kind, record_id)
+    _check_write(caller, collection, current)
+    for child_kind in ("Task", "Shot", "Sequence", "Comment", "AssetInstance"):
+        if records.query_parent(record_id, child_kind):
+            raise Invalid(f"This {collection.kind} still has {child_kind.lower()}s; delete them first")
+    records.delete(record_id)
+    key = _unique_key(collection, current)
+    if key:
+        records.release(key)
