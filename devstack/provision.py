@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-TEMPLATE = pathlib.Path(__file__).resolve().parents[2] / "infra" / "resources.yaml"
+TEMPLATE = pathlib.Path(__file__).resolve().parents[1] / "infra" / "resources.yaml"
 ACCOUNT = "123456789012"  # moto's default account
 # Resource types whose Ref is their ARN rather than their name.
 _REF_IS_ARN = ("AWS::StepFunctions::StateMachine", "AWS::SNS::Topic")
