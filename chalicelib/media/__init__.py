@@ -5,14 +5,7 @@ ffmpeg (imageio-ffmpeg's bundled binary) and Pillow are only imported when a
 function needs them, so importing this package is cheap for every handler.
 """
 
-from .concat import (
-    ConcatResult,
-    concat_copy,
-    concat_movies,
-    concat_reencode,
-    stream_mismatch,
-    streams_compatible,
-)
+from .concat import ConcatResult, concat_copy, concat_movies, concat_reencode, stream_mismatch, streams_compatible
 from .ffmpeg import MediaError, ffmpeg_binary, run_ffmpeg
 from .normalize import normalize_movie
 from .probe import MovieInfo, probe_movie, probe_movies

@@ -12,50 +12,14 @@ import uuid
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.errors import Conflict
+from chalicelib.models.indexes import string_index
 
 # One page of an index query; list routes page on top of this.
 QUERY_PAGE = 500
 _BACKOFF_SECONDS = 0.005  # first retry after an optimistic-lock conflict waits up to this
-
-
-class _ByKind(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_kind"
-        projection = AllProjection()
-
-    kind = UnicodeAttribute(hash_key=True)
-    created_sort = UnicodeAttribute(range_key=True)
-
-
-class _ByProject(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_project"
-        projection = AllProjection()
-
-    project_id = UnicodeAttribute(hash_key=True)
-    kind_sort = UnicodeAttribute(range_key=True)
-
-
-class _ByParent(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_parent"
-        projection = AllProjection()
-
-    parent_id = UnicodeAttribute(hash_key=True)
-    kind_sort = UnicodeAttribute(range_key=True)
-
-
-class _ByName(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_name"
-        projection = AllProjection()
-
-    name_key = UnicodeAttribute(hash_key=True)
-    created_sort = UnicodeAttribute(range_key=True)
 
 
 class Record(Model):
@@ -73,10 +37,10 @@ class Record(Model):
     body = JSONAttribute()
     version = VersionAttribute()
 
-    by_kind = _ByKind()
-    by_project = _ByProject()
-    by_parent = _ByParent()
-    by_name = _ByName()
+    by_kind = string_index("by_kind", "kind", "created_sort")
+    by_project = string_index("by_project", "project_id", "kind_sort")
+    by_parent = string_index("by_parent", "parent_id", "kind_sort")
+    by_name = string_index("by_name", "name_key", "created_sort")
 
 
 def now_iso() -> str:

@@ -23,39 +23,17 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import settings
+from chalicelib.models.indexes import string_index
 
 PLAYLIST, VIDEO, CATEGORY, KEY = "playlist", "video", "category", "zype-key"
 ENTRY_PREFIX, MEMBER_PREFIX = "entry#", "member#"
 QUERY_PAGE = 500
 # TransactWriteItems takes at most 100 actions.
 TRANSACTION_ACTIONS = 100
-
-
-class _BySite(GlobalSecondaryIndex):
-    """A site's records of one kind, oldest first."""
-    class Meta:
-        index_name = "by_site"
-        projection = AllProjection()
-
-    site_kind = UnicodeAttribute(hash_key=True)
-    created_sort = UnicodeAttribute(range_key=True)
-
-
-class _EntryOrder(GlobalSecondaryIndex):
-    """Keys only of a playlist's entries, in playlist order. Its items are ~100 bytes
-    where entries carry a whole video, so skipping to page N reads ~10,000 positions
-    per 1 MB Query response instead of ~1,000."""
-    class Meta:
-        index_name = "entry_order"
-        projection = KeysOnlyProjection()
-
-    order_pk = UnicodeAttribute(hash_key=True)
-    order_sk = UnicodeAttribute(range_key=True)
 
 
 class ZypeItem(Model):
@@ -81,8 +59,12 @@ class ZypeItem(Model):
     order_pk = UnicodeAttribute(null=True)
     order_sk = UnicodeAttribute(null=True)
 
-    by_site = _BySite()
-    entry_order = _EntryOrder()
+    # A site's records of one kind, oldest first.
+    by_site = string_index("by_site", "site_kind", "created_sort")
+    # Keys only of a playlist's entries, in playlist order. Its items are ~100 bytes
+    # where entries carry a whole video, so skipping to page N reads ~10,000 positions
+    # per 1 MB Query response instead of ~1,000.
+    entry_order = string_index("entry_order", "order_pk", "order_sk", keys_only=True)
 
 
 class Contended(Exception):

@@ -7,19 +7,8 @@ from chalicelib.auth import ZypeCaller
 from chalicelib.errors import Unprocessable
 from chalicelib.models import zype as table
 from chalicelib.services.zype import ordering, pagination
-from chalicelib.services.zype.filters import (
-    Filters,
-    add_exact_filters,
-    add_id_filters,
-    add_keyword_filter,
-)
-from chalicelib.services.zype.store import (
-    Listing,
-    new_body,
-    require,
-    retrying,
-    site_bodies,
-)
+from chalicelib.services.zype.filters import Filters, add_exact_filters, add_id_filters, add_keyword_filter
+from chalicelib.services.zype.store import Listing, new_body, require, retrying, site_bodies
 from chalicelib.services.zype.values import (
     MISSING,
     boolean,

@@ -7,16 +7,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from chalicelib.services.zype.values import (
-    MISSING,
-    boolean,
-    instant,
-    is_blank,
-    parse_stamp,
-    single,
-    string_list,
-    words,
-)
+from chalicelib.services.zype.values import MISSING, boolean, instant, is_blank, parse_stamp, single, string_list, words
 
 RANGE_SUFFIXES = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
 VIDEO_DATE_FIELDS = ("created_at", "published_at", "updated_at")

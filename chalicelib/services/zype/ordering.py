@@ -4,14 +4,7 @@ explicit `sort` / `order` parameters of list requests, applied in memory."""
 from dataclasses import dataclass
 
 from chalicelib.errors import Unprocessable
-from chalicelib.services.zype.values import (
-    MISSING,
-    is_blank,
-    object_list,
-    parse_stamp,
-    save_error,
-    single,
-)
+from chalicelib.services.zype.values import MISSING, is_blank, object_list, parse_stamp, save_error, single
 
 MAX_LEVELS = 2
 DIRECTIONS = ("asc", "desc")

@@ -8,28 +8,9 @@ from chalicelib import auth
 from chalicelib.auth import ZypeCaller
 from chalicelib.errors import Unprocessable
 from chalicelib.models import zype as table
-from chalicelib.services.zype import (
-    categories,
-    images,
-    membership,
-    ordering,
-    pagination,
-    relationships,
-    videos,
-)
-from chalicelib.services.zype.filters import (
-    PLAYLIST_SORTS,
-    VIDEO_SORTS,
-    playlist_filters,
-    video_filters,
-)
-from chalicelib.services.zype.store import (
-    Listing,
-    new_body,
-    require,
-    retrying,
-    site_bodies,
-)
+from chalicelib.services.zype import categories, images, membership, ordering, pagination, relationships, videos
+from chalicelib.services.zype.filters import PLAYLIST_SORTS, VIDEO_SORTS, playlist_filters, video_filters
+from chalicelib.services.zype.store import Listing, new_body, require, retrying, site_bodies
 from chalicelib.services.zype.values import (
     MISSING,
     boolean,

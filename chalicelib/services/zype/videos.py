@@ -9,20 +9,10 @@ from chalicelib.auth import ZypeCaller
 from chalicelib.errors import Unprocessable
 from chalicelib.models import zype as table
 from chalicelib.services.zype import categories, membership, ordering, pagination
-from chalicelib.services.zype.filters import (
-    VIDEO_SORTS,
-    CategoryResolver,
-    video_filters,
-)
+from chalicelib.services.zype.filters import VIDEO_SORTS, CategoryResolver, video_filters
 from chalicelib.services.zype.images import ASPECT_RATIO, THUMBNAIL_SIZES
 from chalicelib.services.zype.previews import published_media
-from chalicelib.services.zype.store import (
-    Listing,
-    new_body,
-    require,
-    retrying,
-    site_bodies,
-)
+from chalicelib.services.zype.store import Listing, new_body, require, retrying, site_bodies
 from chalicelib.services.zype.values import (
     MISSING,
     boolean,
