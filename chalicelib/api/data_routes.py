@@ -26,25 +26,30 @@ def _register_collection(url_name: str, collection: c.Collection) -> None:
     id_param = ID_PARAM[url_name]
     prefix = url_name.replace("-", "_")
 
-    def list_or_create(request):
-        if request.method == "POST":
-            return created(data.create_record(request.caller, collection, request.json()))
+    def list_records(request):
         return data.list_records(request.caller, collection, request.query())
 
-    def read_update_delete(request, **params):
-        record_id = params[id_param]
-        if request.method == "PUT":
-            return data.update_record(request.caller, collection, record_id, request.json())
-        if request.method == "DELETE":
-            data.delete_record(request.caller, collection, record_id)
-            return no_content()
-        if collection.kind in ("Shot", "Asset"):
-            return production.full_entity(request.caller, collection.kind, record_id)
-        return data.get_record(request.caller, collection, record_id)
+    def create_record(request):
+        return created(data.create_record(request.caller, collection, request.json()))
 
-    route(blueprint, f"/data/{url_name}", methods=("GET", "POST"), name=f"{prefix}_collection")(list_or_create)
-    route(blueprint, f"/data/{url_name}/{{{id_param}}}", methods=("GET", "PUT", "DELETE"),
-          name=f"{prefix}_item")(read_update_delete)
+    def get_record(request, **params):
+        if collection.kind in ("Shot", "Asset"):
+            return production.full_entity(request.caller, collection.kind, params[id_param])
+        return data.get_record(request.caller, collection, params[id_param])
+
+    def update_record(request, **params):
+        return data.update_record(request.caller, collection, params[id_param], request.json())
+
+    def delete_record(request, **params):
+        data.delete_record(request.caller, collection, params[id_param])
+        return no_content()
+
+    item = f"/data/{url_name}/{{{id_param}}}"
+    route(blueprint, f"/data/{url_name}", name=f"list_{prefix}")(list_records)
+    route(blueprint, f"/data/{url_name}", methods=("POST",), name=f"create_{prefix}")(create_record)
+    route(blueprint, item, name=f"get_{prefix}")(get_record)
+    route(blueprint, item, methods=("PUT",), name=f"update_{prefix}")(update_record)
+    route(blueprint, item, methods=("DELETE",), name=f"delete_{prefix}")(delete_record)
 
 
 for _url_name, _collection in [*c.COLLECTIONS.items(), *((a, c.COLLECTIONS[t]) for a, t in c.ALIASES.items())]:
@@ -54,25 +59,34 @@ for _url_name, _collection in [*c.COLLECTIONS.items(), *((a, c.COLLECTIONS[t]) f
 
 # --- entities under their project -------------------------------------------------
 
-@route(blueprint, "/data/projects/{project_id}/shots", methods=("GET", "POST"))
+@route(blueprint, "/data/projects/{project_id}/shots")
 def project_shots(request, project_id):
-    if request.method == "POST":
-        return created(production.create_in_project(request.caller, "Shot", project_id, request.json()))
     return production.list_entities(request.caller, "Shot", request.query(), project_id=project_id)
 
 
-@route(blueprint, "/data/projects/{project_id}/sequences", methods=("GET", "POST"))
+@route(blueprint, "/data/projects/{project_id}/shots", methods=("POST",))
+def new_project_shot(request, project_id):
+    return created(production.create_in_project(request.caller, "Shot", project_id, request.json()))
+
+
+@route(blueprint, "/data/projects/{project_id}/sequences")
 def project_sequences(request, project_id):
-    if request.method == "POST":
-        return created(production.create_in_project(request.caller, "Sequence", project_id, request.json()))
     return production.list_entities(request.caller, "Sequence", request.query(), project_id=project_id)
 
 
-@route(blueprint, "/data/projects/{project_id}/episodes", methods=("GET", "POST"))
+@route(blueprint, "/data/projects/{project_id}/sequences", methods=("POST",))
+def new_project_sequence(request, project_id):
+    return created(production.create_in_project(request.caller, "Sequence", project_id, request.json()))
+
+
+@route(blueprint, "/data/projects/{project_id}/episodes")
 def project_episodes(request, project_id):
-    if request.method == "POST":
-        return created(production.create_in_project(request.caller, "Episode", project_id, request.json()))
     return production.list_entities(request.caller, "Episode", request.query(), project_id=project_id)
+
+
+@route(blueprint, "/data/projects/{project_id}/episodes", methods=("POST",))
+def new_project_episode(request, project_id):
+    return created(production.create_in_project(request.caller, "Episode", project_id, request.json()))
 
 
 @route(blueprint, "/data/projects/{project_id}/assets")
@@ -86,11 +100,14 @@ def new_asset(request, project_id, asset_type_id):
                                                 entity_type_id=asset_type_id))
 
 
-@route(blueprint, "/data/projects/{project_id}/team", methods=("GET", "POST"))
+@route(blueprint, "/data/projects/{project_id}/team")
 def project_team(request, project_id):
-    if request.method == "POST":
-        return created(production.add_to_team(request.caller, project_id, request.json_object()))
     return production.team(request.caller, project_id)
+
+
+@route(blueprint, "/data/projects/{project_id}/team", methods=("POST",))
+def add_to_project_team(request, project_id):
+    return created(production.add_to_team(request.caller, project_id, request.json_object()))
 
 
 @route(blueprint, "/data/projects/{project_id}/team/{person_id}", methods=("DELETE",))
@@ -170,11 +187,14 @@ def task_comments(request, task_id):
     return production.list_children(request.caller, ("Task",), task_id, "Comment")
 
 
-@route(blueprint, "/data/assets/{asset_id}/asset-asset-instances", methods=("GET", "POST"))
+@route(blueprint, "/data/assets/{asset_id}/asset-asset-instances")
 def asset_asset_instances(request, asset_id):
-    if request.method == "POST":
-        return created(production.new_asset_asset_instance(request.caller, asset_id, request.json_object()))
     return production.list_children(request.caller, ("Asset",), asset_id, "AssetInstance")
+
+
+@route(blueprint, "/data/assets/{asset_id}/asset-asset-instances", methods=("POST",))
+def new_asset_asset_instance(request, asset_id):
+    return created(production.new_asset_asset_instance(request.caller, asset_id, request.json_object()))
 
 
 @route(blueprint, "/actions/tasks/{task_id}/comment", methods=("POST",))

@@ -63,14 +63,20 @@ def working_file_list(request):
     return working_files.list_working_files(request.caller, request.query())
 
 
-@route(blueprint, "/data/working-files/{working_file_id}", methods=("GET", "PUT", "DELETE"))
+@route(blueprint, "/data/working-files/{working_file_id}")
 def working_file_item(request, working_file_id):
-    if request.method == "PUT":
-        return working_files.update_working_file(request.caller, working_file_id, request.json())
-    if request.method == "DELETE":
-        file_records.delete_file(request.caller, "WorkingFile", working_file_id)
-        return no_content()
     return working_files.get_working_file(request.caller, working_file_id)
+
+
+@route(blueprint, "/data/working-files/{working_file_id}", methods=("PUT",))
+def update_working_file(request, working_file_id):
+    return working_files.update_working_file(request.caller, working_file_id, request.json())
+
+
+@route(blueprint, "/data/working-files/{working_file_id}", methods=("DELETE",))
+def delete_working_file(request, working_file_id):
+    file_records.delete_file(request.caller, "WorkingFile", working_file_id)
+    return no_content()
 
 
 # --- output files ------------------------------------------------------------------
@@ -80,14 +86,20 @@ def output_file_list(request):
     return output_files.list_output_files(request.caller, request.query())
 
 
-@route(blueprint, "/data/output-files/{output_file_id}", methods=("GET", "PUT", "DELETE"))
+@route(blueprint, "/data/output-files/{output_file_id}")
 def output_file_item(request, output_file_id):
-    if request.method == "PUT":
-        return output_files.update_output_file(request.caller, output_file_id, request.json())
-    if request.method == "DELETE":
-        file_records.delete_file(request.caller, "OutputFile", output_file_id)
-        return no_content()
     return output_files.get_output_file(request.caller, output_file_id)
+
+
+@route(blueprint, "/data/output-files/{output_file_id}", methods=("PUT",))
+def update_output_file(request, output_file_id):
+    return output_files.update_output_file(request.caller, output_file_id, request.json())
+
+
+@route(blueprint, "/data/output-files/{output_file_id}", methods=("DELETE",))
+def delete_output_file(request, output_file_id):
+    file_records.delete_file(request.caller, "OutputFile", output_file_id)
+    return no_content()
 
 
 @route(blueprint, "/data/entities/{entity_id}/output-files")
@@ -149,10 +161,11 @@ def _register_content_routes(url_name: str, kind: str) -> None:
     prefix = f"/data/{url_name}/{{{id_param}}}"
 
     def file_content(request, **params):
-        if request.method == "POST":
-            _, uploaded = request.multipart()
-            return created(content.upload_through_api(request.caller, kind, params[id_param], uploaded))
         return redirect(content.download_url(request.caller, kind, params[id_param]))
+
+    def upload_file_content(request, **params):
+        _, uploaded = request.multipart()
+        return created(content.upload_through_api(request.caller, kind, params[id_param], uploaded))
 
     def upload_url(request, **params):
         return content.start_upload(request.caller, kind, params[id_param], request.json())
@@ -161,7 +174,8 @@ def _register_content_routes(url_name: str, kind: str) -> None:
         return content.complete_upload(request.caller, kind, params[id_param], request.json())
 
     name = url_name.replace("-", "_")
-    route(blueprint, f"{prefix}/file", methods=("GET", "POST"), name=f"{name}_content")(file_content)
+    route(blueprint, f"{prefix}/file", name=f"{name}_content")(file_content)
+    route(blueprint, f"{prefix}/file", methods=("POST",), name=f"upload_{name}_content")(upload_file_content)
     route(blueprint, f"{prefix}/upload-url", methods=("POST",), name=f"{name}_upload_url")(upload_url)
     route(blueprint, f"{prefix}/upload-complete", methods=("POST",), name=f"{name}_upload_complete")(upload_complete)
 

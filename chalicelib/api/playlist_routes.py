@@ -10,21 +10,30 @@ blueprint = Blueprint(__name__)
 _TRUE = ("true", "1", "yes")
 
 
-@route(blueprint, "/data/playlists", methods=("GET", "POST"))
-def playlist_collection(request):
-    if request.method == "POST":
-        return created(playlists.create_playlist(request.caller, request.json()))
+@route(blueprint, "/data/playlists")
+def list_playlists(request):
     return playlists.list_playlists(request.caller, request.query())
 
 
-@route(blueprint, "/data/playlists/{playlist_id}", methods=("GET", "PUT", "DELETE"))
-def playlist_item(request, playlist_id):
-    if request.method == "PUT":
-        return playlists.update_playlist(request.caller, playlist_id, request.json())
-    if request.method == "DELETE":
-        playlists.delete_playlist(request.caller, playlist_id)
-        return no_content()
+@route(blueprint, "/data/playlists", methods=("POST",))
+def create_playlist(request):
+    return created(playlists.create_playlist(request.caller, request.json()))
+
+
+@route(blueprint, "/data/playlists/{playlist_id}")
+def get_playlist(request, playlist_id):
     return playlists.get_playlist(request.caller, playlist_id)
+
+
+@route(blueprint, "/data/playlists/{playlist_id}", methods=("PUT",))
+def update_playlist(request, playlist_id):
+    return playlists.update_playlist(request.caller, playlist_id, request.json())
+
+
+@route(blueprint, "/data/playlists/{playlist_id}", methods=("DELETE",))
+def delete_playlist(request, playlist_id):
+    playlists.delete_playlist(request.caller, playlist_id)
+    return no_content()
 
 
 @route(blueprint, "/data/projects/{project_id}/playlists")
@@ -88,12 +97,15 @@ def playlist_build_jobs(request, playlist_id):
     return builds.list_playlist_jobs(request.caller, playlist_id)
 
 
-@route(blueprint, "/data/playlists/{playlist_id}/jobs/{job_id}", methods=("GET", "DELETE"))
+@route(blueprint, "/data/playlists/{playlist_id}/jobs/{job_id}")
 def build_job(request, playlist_id, job_id):
-    if request.method == "DELETE":
-        builds.delete_build_job(request.caller, playlist_id, job_id)
-        return no_content()
     return builds.get_build_job(request.caller, playlist_id, job_id)
+
+
+@route(blueprint, "/data/playlists/{playlist_id}/jobs/{job_id}", methods=("DELETE",))
+def delete_build_job(request, playlist_id, job_id):
+    builds.delete_build_job(request.caller, playlist_id, job_id)
+    return no_content()
 
 
 @route(blueprint, "/data/playlists/{playlist_id}/jobs/{job_id}/build/mp4")

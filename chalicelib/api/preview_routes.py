@@ -22,14 +22,20 @@ def preview_files(request):
     return previews.list_previews(request.caller, request.query())
 
 
-@route(blueprint, "/data/preview-files/{preview_file_id}", methods=("GET", "PUT", "DELETE"))
+@route(blueprint, "/data/preview-files/{preview_file_id}")
 def preview_file(request, preview_file_id):
-    if request.method == "PUT":
-        return previews.update_preview(request.caller, preview_file_id, request.json())
-    if request.method == "DELETE":
-        previews.delete_preview(request.caller, preview_file_id)
-        return no_content()
     return previews.get_preview(request.caller, preview_file_id)
+
+
+@route(blueprint, "/data/preview-files/{preview_file_id}", methods=("PUT",))
+def update_preview_file(request, preview_file_id):
+    return previews.update_preview(request.caller, preview_file_id, request.json())
+
+
+@route(blueprint, "/data/preview-files/{preview_file_id}", methods=("DELETE",))
+def delete_preview_file(request, preview_file_id):
+    previews.delete_preview(request.caller, preview_file_id)
+    return no_content()
 
 
 @route(blueprint, "/actions/tasks/{task_id}/comments/{comment_id}/add-preview", methods=("POST",))
@@ -115,17 +121,20 @@ def project_attachment_files(request, project_id):
 
 @route(blueprint, "/data/attachment-files/{attachment_file_id}/file/{file_name}")
 def attachment_file_content(request, attachment_file_id, file_name):
-    return link(attachments.download(request.caller, attachment_file_id, file_name))
+    # The last segment is the file's name for the browser; the record names the object.
+    return link(attachments.download(request.caller, attachment_file_id))
 
 
 # --- a project's preview backgrounds --------------------------------------------------------------
 
-@route(blueprint, "/data/projects/{project_id}/settings/preview-background-files", methods=("GET", "POST"))
+@route(blueprint, "/data/projects/{project_id}/settings/preview-background-files")
 def project_preview_backgrounds(request, project_id):
-    if request.method == "POST":
-        return created(backgrounds.add_project_background(request.caller, project_id,
-                                                                  request.json_object()))
     return backgrounds.project_backgrounds(request.caller, project_id)
+
+
+@route(blueprint, "/data/projects/{project_id}/settings/preview-background-files", methods=("POST",))
+def add_project_preview_background(request, project_id):
+    return created(backgrounds.add_project_background(request.caller, project_id, request.json_object()))
 
 
 @route(blueprint, "/data/projects/{project_id}/settings/preview-background-files/{preview_background_file_id}",

@@ -124,11 +124,14 @@ def playlist_picture(request, image_id, file_name):
 
 # --- keys (admin, under /api) -------------------------------------------------------
 
-@route(keys_blueprint, "/data/studios/{studio_id}/zype-keys", methods=("GET", "POST"))
+@route(keys_blueprint, "/data/studios/{studio_id}/zype-keys")
 def studio_zype_keys(request, studio_id):
-    if request.method == "POST":
-        return created(keys.issue_key(request.caller, studio_id, request.json_object()))
     return keys.list_keys(request.caller, studio_id)
+
+
+@route(keys_blueprint, "/data/studios/{studio_id}/zype-keys", methods=("POST",))
+def issue_studio_zype_key(request, studio_id):
+    return created(keys.issue_key(request.caller, studio_id, request.json_object()))
 
 
 @route(keys_blueprint, "/data/studios/{studio_id}/zype-keys/{zype_key_id}", methods=("DELETE",))

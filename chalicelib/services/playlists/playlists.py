@@ -158,11 +158,7 @@ def list_playlists(caller: Caller, query: dict[str, list[str]]):
         candidates = records.query_name("Playlist", filters["name"])
     else:
         candidates = records.query_kind("Playlist")
-    items = [p for p in candidates if data.matches(p, filters) and auth.playlist_visible(caller, p)]
-    if not caller.is_admin:
-        projects = records.batch_get({p["project_id"] for p in items})
-        items = [p for p in items if p["project_id"] in projects and auth.has_project_access(caller,
-                                                                                            projects[p["project_id"]])]
+    items = auth.visible_playlists(caller, [p for p in candidates if data.matches(p, filters)])
     items = sorted((plain(p) for p in items), key=lambda p: p["created_at"])
     page = query.get("page")
     if not page:

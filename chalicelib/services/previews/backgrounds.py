@@ -8,7 +8,7 @@ from chalicelib import auth, media, storage
 from chalicelib.auth import Caller
 from chalicelib.errors import Invalid, NotFound
 from chalicelib.models import records
-from chalicelib.services.previews.links import Download, parse_file_name
+from chalicelib.services.previews.links import Download
 from chalicelib.services.production import avatars, data
 from chalicelib.services.production import collections as c
 from chalicelib.services.production.validation import check_value
@@ -54,8 +54,8 @@ def _thumbnail(content: bytes, extension: str, work: str) -> str:
     return avatars.fitted_png(content, media.thumbnails.BIG_RECTANGLE_SIZE, work)
 
 
-def download(caller: Caller, file_name: str) -> Download:
-    background_id, _ = parse_file_name(file_name)
+def download(caller: Caller, background_id: str) -> Download:
+    """GET pictures/preview-background-files/<id>.<ext>."""
     background = data.require(KIND, background_id, "Preview background file")
     if not background.get("original_name"):
         raise NotFound("This preview background file has no file yet")
@@ -63,8 +63,8 @@ def download(caller: Caller, file_name: str) -> Download:
                                           content_type=storage.content_type_for(f"x.{background['extension']}")))
 
 
-def thumbnail(caller: Caller, file_name: str) -> Download:
-    background_id, _ = parse_file_name(file_name)
+def thumbnail(caller: Caller, background_id: str) -> Download:
+    """GET pictures/thumbnails/preview-background-files/<id>.png."""
     background = data.require(KIND, background_id, "Preview background file")
     if not background.get("has_thumbnail"):
         raise NotFound("This preview background file has no thumbnail")

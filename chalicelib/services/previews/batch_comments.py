@@ -82,8 +82,8 @@ def _prepare(caller: Caller, route_task_id: str | None, item: dict) -> tuple[str
     auth.check_task_status_access(caller, status)
     body = {"task_status_id": item.get("task_status_id"), "comment": item.get("text", item.get("comment", "")),
             "checklist": item.get("checklist"), "links": item.get("links")}
-    if caller.role in ("admin", "manager"):
-        # Zou honours these for managers only; for_client is never passed on.
+    if auth.may_comment_for_others(caller):
+        # for_client is never passed on.
         body.update({key: item[key] for key in ("person_id", "created_at") if item.get(key)})
     return task_id, body
 

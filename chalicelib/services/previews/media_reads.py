@@ -2,6 +2,7 @@
 and the actions that run ffmpeg on a stored movie (extract-frame, extract-tile, the
 entity thumbnail of set-main-preview). ffmpeg reads the movie through a presigned URL,
 so only the bytes it seeks to cross the network, never the whole movie."""
+import enum
 import os
 import shutil
 import tempfile
@@ -11,29 +12,38 @@ from chalicelib.auth import Caller
 from chalicelib.errors import Invalid, NotFound
 from chalicelib.models import records
 from chalicelib.services.previews import index, preview_names, previews
-from chalicelib.services.previews.links import Download, Processing, parse_file_name
+from chalicelib.services.previews.links import Download, Processing
 from chalicelib.services.production import collections as c
 from chalicelib.services.production.validation import check_value
 
 # A request must answer within API Gateway's 29 s.
 REQUEST_FFMPEG_SECONDS = 20
-MOVIE_ROUTES = {"originals": ["movie", "low"], "low": ["low", "movie"], "tiles": ["tile"], "source": ["source"]}
-PICTURE_ROUTES = {"thumbnails": ["thumbnail"], "thumbnails-square": ["thumbnail-square"],
-                  "previews": ["preview"], "originals": ["original"]}
+
+
+class Rendition(enum.Enum):
+    """What a download route serves (one per Zou route): the stored variants that answer
+    it, best first."""
+    MOVIE = ("movie", "low")  # movies/originals
+    LOW_MOVIE = ("low", "movie")  # movies/low
+    SOURCE = ("source",)  # the upload as it arrived
+    TILE = ("tile",)
+    ORIGINAL = ("original",)  # pictures/originals: the full-size picture (a pdf, zip, ... as it is)
+    THUMBNAIL = ("thumbnail",)
+    THUMBNAIL_SQUARE = ("thumbnail-square",)
+    PREVIEW = ("preview",)
+
+
 # Zou lets anyone but vendors see these of a shared entity's main preview.
 _THUMBNAIL_VARIANTS = ("thumbnail", "thumbnail-square", "original")
 
 
-def download(caller: Caller, store: str, route: str, file_name: str, attachment: bool = False):
-    """GET {movies|pictures}/{route}/preview-files/<id>.<ext> and .../<id>/download."""
-    preview_id, _ = parse_file_name(file_name, extension_required=not attachment)
+def download(caller: Caller, preview_id: str, rendition: Rendition, attachment: bool = False):
+    """GET {movies|pictures}/<route>/preview-files/<id>.<ext> and .../<id>/download."""
     ctx = previews.load(preview_id)
-    if store == "pictures" and route == "originals" and (ctx.preview.get("pipeline") or {}).get("kind") == "file":
+    if rendition is Rendition.ORIGINAL and (ctx.preview.get("pipeline") or {}).get("kind") == "file":
         variants = ["file"]  # a pdf, zip, ... stored as it is
     else:
-        variants = (MOVIE_ROUTES if store == "movies" else PICTURE_ROUTES).get(route)
-        if variants is None:
-            raise NotFound(f"No such picture or movie: {store}/{route}")
+        variants = list(rendition.value)
     if variants[0] in _THUMBNAIL_VARIANTS:
         auth.check_preview_thumbnail_access(caller, ctx.preview, ctx.entity, ctx.project)
     else:

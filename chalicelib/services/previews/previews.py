@@ -178,10 +178,7 @@ def get_preview(caller: Caller, preview_id: str) -> dict:
 def list_previews(caller: Caller, query: dict[str, list[str]]):
     """GET data/preview-files[?task_id=...]: the generic list, plus vendors' assignment rule."""
     unpaged = {key: values for key, values in query.items() if key not in ("page", "limit")}
-    items = data.list_records(caller, COLLECTION, unpaged)
-    if caller.role == "vendor":
-        tasks = records.batch_get({item["task_id"] for item in items})
-        items = [item for item in items if auth.is_assigned(caller, tasks.get(item["task_id"]) or {})]
+    items = auth.visible_previews(caller, data.list_records(caller, COLLECTION, unpaged))
     if query.get("page"):
         return data.paginate(items, query["page"][-1], (query.get("limit") or [str(data.PAGE_LIMIT)])[-1])
     return items

@@ -7,7 +7,7 @@ from chalicelib import auth, media, storage
 from chalicelib.auth import Caller
 from chalicelib.errors import Invalid, NotFound
 from chalicelib.models import records
-from chalicelib.services.previews.links import Download, parse_file_name
+from chalicelib.services.previews.links import Download
 from chalicelib.services.production import avatars, data
 
 KIND = "AttachmentFile"
@@ -71,14 +71,15 @@ def get(caller: Caller, attachment_id: str) -> dict:
     return data.serialize(_require_readable(caller, attachment_id))
 
 
-def download(caller: Caller, attachment_id: str, file_name: str) -> Download:
+def download(caller: Caller, attachment_id: str) -> Download:
+    """GET data/attachment-files/{id}/file/<any name>: the file, under its own name."""
     attachment = _require_readable(caller, attachment_id)
     return Download(storage.presigned_get(storage.attachment_key(attachment_id, attachment["name"]),
                                           download_name=attachment["name"], content_type=attachment["mimetype"]))
 
 
-def thumbnail(caller: Caller, file_name: str) -> Download:
-    attachment_id, _ = parse_file_name(file_name)
+def thumbnail(caller: Caller, attachment_id: str) -> Download:
+    """GET pictures/thumbnails/attachment-files/<id>.png."""
     attachment = _require_readable(caller, attachment_id)
     if not attachment.get("has_thumbnail"):
         raise NotFound("This attachment has no thumbnail (it is not a picture)")

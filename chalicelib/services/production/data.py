@@ -4,7 +4,7 @@ import math
 
 from chalicelib import auth
 from chalicelib.auth import Caller
-from chalicelib.errors import Conflict, Forbidden, Invalid, NotFound
+from chalicelib.errors import Conflict, Invalid, NotFound
 from chalicelib.models import records
 from chalicelib.services.files.file_tree import validate_tree
 from chalicelib.services.production import collections as c
@@ -74,25 +74,14 @@ def serialize_listed(record_ids: list[str]) -> list[dict]:
 
 
 def _check_read(caller: Caller, collection: c.Collection, body: dict) -> None:
-    project = _project_of(collection, body)
-    if project is not None:
-        auth.check_project_access(caller, project)
-        if collection.kind == "Task" and caller.role == "vendor" and not auth.is_assigned(caller, body):
-            raise Forbidden("Vendors only see the tasks they are assigned to")
+    auth.check_record_read(caller, collection.kind, body, _project_of(collection, body))
 
 
 def _check_write(caller: Caller, collection: c.Collection, body: dict) -> None:
-    if collection.admin_write:
-        auth.check_admin(caller)
-        return
-    project = _project_of(collection, body)
-    if collection.kind == "Project" and "id" not in body:
-        if caller.role not in ("admin", "manager"):
-            raise Forbidden("Only admins and managers create projects")
-    elif project is not None:
-        auth.check_manager_project_access(caller, project)
-    elif caller.role not in ("admin", "manager"):
-        raise Forbidden(f"Only admins and managers change {collection.route}")
+    new_project = collection.kind == "Project" and "id" not in body
+    project = None if collection.admin_write or new_project else _project_of(collection, body)
+    auth.check_record_write(caller, collection.route, project, admin_only=collection.admin_write,
+                            new_project=new_project)
 
 
 # --- listing ------------------------------------------------------------------
@@ -138,17 +127,7 @@ def matches(body: dict, filters: dict) -> bool:
 
 def visible(caller: Caller, collection: c.Collection, items: list[dict]) -> list[dict]:
     """Drop what the caller may not see (team membership, vendor assignment)."""
-    if caller.is_admin:
-        return items
-    if collection.kind == "Project":
-        return auth.visible_projects(caller, items)
-    if not collection.project_field:
-        return items
-    allowed = {p["id"] for p in auth.visible_projects(caller, records.query_kind("Project"))}
-    kept = [item for item in items if item.get(collection.project_field) in allowed]
-    if collection.kind == "Task" and caller.role == "vendor":
-        kept = [task for task in kept if auth.is_assigned(caller, task)]
-    return kept
+    return auth.visible_records(caller, collection.kind, items, collection.project_field)
 
 
 def list_records(caller: Caller, collection: c.Collection, query: dict[str, list[str]]):
@@ -270,8 +249,8 @@ def create_record(caller: Caller, collection: c.Collection, raw_body) -> dict:
     _check_write(caller, collection, body)
     if collection.kind == "Project":
         _check_file_tree(body)
-    if collection.kind == "Project" and caller.role == "manager" and caller.id not in body["team"]:
-        body["team"] = [*body["team"], caller.id]
+    if collection.kind == "Project":
+        body["team"] = auth.with_creator_in_team(caller, body["team"])
     return serialize(store_new(collection, body))
 
 
@@ -283,13 +262,12 @@ def get_record(caller: Caller, collection: c.Collection, record_id: str) -> dict
 
 def update_record(caller: Caller, collection: c.Collection, record_id: str, raw_body) -> dict:
     current = require(collection.kind, record_id)
-    self_edit = collection.kind == "Person" and record_id == caller.id
+    self_edit = auth.edits_self(caller, current)
     if not self_edit:
         _check_write(caller, collection, current)
     changes = clean_body(collection, raw_body, creating=False)
-    if self_edit and not caller.is_admin:
-        changes.pop("role", None)
-        changes.pop("active", None)
+    if self_edit:
+        changes = auth.own_record_changes(caller, changes)
     return serialize(update_checked(collection, current, changes))
 
 

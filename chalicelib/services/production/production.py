@@ -4,7 +4,7 @@ import json
 
 from chalicelib import auth
 from chalicelib.auth import Caller
-from chalicelib.errors import Forbidden, Invalid
+from chalicelib.errors import Invalid
 from chalicelib.models import records
 from chalicelib.services.production import attachments as attachment_files
 from chalicelib.services.production import collections as c
@@ -136,8 +136,7 @@ def add_comment(caller: Caller, task_id: str, body: dict, attachments: dict | No
     status = data.require("TaskStatus", status_id, "Task status")
     auth.check_task_status_access(caller, status)
     person_id = check_value("person_id", c.UUID, body.get("person_id")) or caller.id
-    if person_id != caller.id and caller.role not in ("admin", "manager"):
-        raise Forbidden("Only managers may comment on behalf of someone else")
+    auth.check_comment_author(caller, person_id)
     comment = {
         "object_id": task_id, "object_type": "Task", "project_id": task["project_id"],
         "text": check_value("comment", c.TEXT, body.get("comment", "")) or "",
