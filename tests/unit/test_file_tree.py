@@ -5,13 +5,12 @@ import pytest
 from chalicelib.errors import Invalid
 from chalicelib.services.files.file_tree import (
     FileTreeError,
-    check_under_a_root,
     full_path,
-    guess_from_path,
     load_template,
     render,
     validate_tree,
 )
+from chalicelib.services.files.file_tree_guess import check_under_a_root, guess_from_path
 
 PROJECT_ID = "0b7e6a52-3f5c-4b8e-9d1a-6c2f4e8a1b3d"
 

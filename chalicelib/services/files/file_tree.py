@@ -8,7 +8,8 @@ This module is pure: the caller gathers the objects a template may need into a
 plain ``context`` dict (Zou-shaped dicts with ``id`` and ``name``) and turns
 :class:`FileTreeError` into a 400. Scripts rely on the exact paths Zou builds,
 so the rendering rules below follow Zou's ``file_tree_service``; where Zou
-crashes instead of answering, the comment says what we do instead.
+crashes instead of answering, the comment says what we do instead. Reading a
+path back into entities is :mod:`chalicelib.services.files.file_tree_guess`.
 
 Context keys read by ``render``:
 
@@ -50,13 +51,6 @@ RENDERED_FIELDS = frozenset({"id", "name", "short_name", "number"})
 DEFAULT_SOFTWARE = {"name": "3dsmax", "short_name": "max", "file_extension": ".max"}
 DEFAULT_OUTPUT_TYPE = {"name": "Geometry", "short_name": ""}
 DEFAULT_EPISODE_NAME = "e001"
-
-# Tokens guess_from_path keeps as text instead of looking up an entity.
-TEXT_TOKENS = frozenset({"Name", "OutputFile", "WorkingFile", "Representation"})
-REVISION_TOKENS = frozenset({"Version", "Revision"})
-
-# lookup(token, name, parent_ids) -> id or None; see guess_from_path.
-Lookup = Callable[[str, str, dict[str, str]], str | None]
 
 
 class FileTreeError(Invalid):
@@ -139,16 +133,16 @@ def render(
 
     folder_style = section["folder_path"].get(STYLE_KEY, "")
     folder = _substitute(folder_template, context, folder_style, ids=[])
-    folder_path = _root_prefix(section, sep) + folder.replace("/", sep)
+    folder_path = root_prefix(section, sep) + folder.replace("/", sep)
 
     file_style = section["file_name"].get(STYLE_KEY, "")
     ids: list[str] = []
     # Zou styles file-name tokens lowercase, then slugifies and styles the whole name.
     file_name = _substitute(file_template, context, "lowercase", ids)
-    file_name = _style(slugify(file_name, separator="_"), file_style)
+    file_name = style_text(slugify(file_name, separator="_"), file_style)
     for entity_id in ids:
         # Ids stay verbatim even through the whole-name slugify.
-        slugged_id = _style(slugify(entity_id, separator="_"), file_style)
+        slugged_id = style_text(slugify(entity_id, separator="_"), file_style)
         file_name = file_name.replace(slugged_id, entity_id)
     nb_elements = context.get("nb_elements") or 1
     if nb_elements > 1:
@@ -169,15 +163,15 @@ def full_path(
     return f"{folder_path}{sep}{file_name}{extension}"
 
 
-def _root_prefix(section: Mapping, sep: str) -> str:
+def root_prefix(section: Mapping, sep: str) -> str:
     # Like Zou, mountpoint and root are joined with `sep` but their own `/`
-    # are kept, so guess_from_path sees the same prefix render builds.
+    # are kept, so guessing from a path sees the same prefix render builds.
     if section["root"]:
         return f"{section['mountpoint']}{sep}{section['root']}{sep}"
     return f"{section['mountpoint']}{sep}"
 
 
-def _style(text: str, style: str) -> str:
+def style_text(text: str, style: str) -> str:
     if style == "uppercase":
         return text.upper()
     if style == "lowercase":
@@ -196,7 +190,7 @@ def _substitute(template: str, context: Mapping, style: str, ids: list[str]) -> 
         if is_id:
             ids.append(text)
             return text
-        return _style(slugify(text, separator="_"), style)
+        return style_text(slugify(text, separator="_"), style)
 
     return TOKEN_PATTERN.sub(token_value, template)
 
@@ -293,123 +287,3 @@ TOKEN_RENDERERS = {
     "Version": _revision,
     "Revision": _revision,
 }
-
-
-# --- Guessing entities from a path -----------------------------------------
-
-
-def guess_from_path(
-    tree: Mapping, file_path: str, sep: str, lookup: Lookup
-) -> list[dict]:
-    """List the folder templates a path fits, with the ids its names resolve to.
-
-    For each mode whose styled root prefixes the styled path, each folder
-    template is matched element by element against the rest of the path
-    (extra elements such as the file name are ignored). Captured names have
-    ``_`` turned back into spaces and are resolved in template order through
-    ``lookup(token, name, parent_ids)``, where ``parent_ids`` holds the ids
-    resolved so far (``{"Project": id, "Sequence": id, ...}``); it must match
-    names case-insensitively and return an id or None. Like Zou, resolution
-    stops at the first name that does not resolve and the template is still
-    listed with what was found, e.g. ``{"Template": "shot", "Project": id}``.
-    """
-    validate_tree(tree)
-    matches: list[dict] = []
-    for section in tree.values():
-        style = section["folder_path"].get(STYLE_KEY, "")
-        root = _style(_root_prefix(section, sep), style)
-        styled_path = _style(file_path, style)
-        if not styled_path.startswith(root):
-            continue
-        elements = styled_path[len(root) :].split(sep)
-        if elements and elements[-1] == "":
-            elements.pop()  # a folder path given with a trailing separator
-
-        for kind, template in section["folder_path"].items():
-            if kind == STYLE_KEY:
-                continue
-            captured = _match_template(template, elements, style)
-            if not captured:
-                continue
-            match = {"Template": kind, **_resolve(captured, lookup)}
-            if match not in matches:
-                matches.append(match)
-    return matches
-
-
-def check_under_a_root(tree: Mapping, file_path: str, sep: str) -> None:
-    """Refuse a path that no mode's root prefixes, naming the roots it missed
-    (guess_from_path would only answer an empty list)."""
-    validate_tree(tree)
-    roots = []
-    for section in tree.values():
-        style = section["folder_path"].get(STYLE_KEY, "")
-        root = _style(_root_prefix(section, sep), style)
-        if _style(file_path, style).startswith(root):
-            return
-        roots.append(root)
-    raise FileTreeError(
-        f"{file_path} is under none of the file tree roots: {', '.join(roots)}"
-    )
-
-
-def _match_template(
-    template: str, elements: list[str], style: str
-) -> list[tuple[str, str]] | None:
-    """Token names and values captured from the path, in template order, or
-    None when a literal differs. Templates are always written with `/`."""
-    captured: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for template_element, element in zip(template.split("/"), elements, strict=False):
-        pattern, tokens = _element_pattern(template_element, style)
-        found = pattern.fullmatch(element)
-        if found is None:
-            return None
-        for token, value in zip(tokens, found.groups(), strict=True):
-            if token not in seen:
-                seen.add(token)
-                captured.append((token, value.replace("_", " ")))
-    return captured
-
-
-def _element_pattern(template_element: str, style: str) -> tuple[re.Pattern, list[str]]:
-    # Literals must be equal once styled like the path (so `v<Version>` or
-    # `instance_<Instance.number>` still match); each token captures the rest.
-    # Only name-valued tokens are captured: a short_name, number or id cannot
-    # be looked up by name.
-    parts: list[str] = []
-    tokens: list[str] = []
-    position = 0
-    for token_match in TOKEN_PATTERN.finditer(template_element):
-        parts.append(
-            re.escape(_style(template_element[position : token_match.start()], style))
-        )
-        token, _, field = token_match.group(1).partition(".")
-        if field in ("", "name"):
-            parts.append("(.+?)")
-            tokens.append(token)
-        else:
-            parts.append("(?:.+?)")
-        position = token_match.end()
-    parts.append(re.escape(_style(template_element[position:], style)))
-    return re.compile("".join(parts)), tokens
-
-
-def _resolve(captured: list[tuple[str, str]], lookup: Lookup) -> dict[str, str]:
-    resolved: dict[str, str] = {}
-    parent_ids: dict[str, str] = {}
-    for token, value in captured:
-        if token in TEXT_TOKENS:
-            resolved[token] = value
-            continue
-        if token in REVISION_TOKENS:
-            try:
-                resolved[token] = str(int(value))
-            except ValueError:
-                break
-            continue
-        entity_id = lookup(token, value, dict(parent_ids))
-        if entity_id is None:
-            break
-        resolved[token] = parent_ids[token] = entity_id
-    return resolved

@@ -1,12 +1,12 @@
 """File paths from a project's file tree: the records a template needs, gathered in
 a couple of BatchGets and handed to the pure renderer (file_tree.py); setting a
-project's tree; and guessing entities back from a path."""
+project's tree; and guessing entities back from a path (file_tree_guess.py)."""
 from typing import ClassVar
 
 from chalicelib import auth
 from chalicelib.auth import Caller
 from chalicelib.models import records
-from chalicelib.services.files import file_tree
+from chalicelib.services.files import file_tree, file_tree_guess
 from chalicelib.services.files.bodies import GuessFromPath, SetFileTree, parse
 from chalicelib.services.files.file_tree import FileTreeError
 from chalicelib.services.production import collections as c
@@ -97,8 +97,8 @@ def guess_from_path(caller: Caller, raw_body) -> list[dict]:
     tree = project.get("file_tree")
     if not tree:
         raise FileTreeError(f"No file tree is set for project {project['name']}")
-    file_tree.check_under_a_root(tree, body.file_path, body.sep)
-    return file_tree.guess_from_path(tree, body.file_path, body.sep, _ProjectLookup(project))
+    file_tree_guess.check_under_a_root(tree, body.file_path, body.sep)
+    return file_tree_guess.guess_from_path(tree, body.file_path, body.sep, _ProjectLookup(project))
 
 
 class _ProjectLookup:

@@ -1,6 +1,7 @@
-"""Preview files (Zou's PreviewFile): born on a task comment with Zou's revision and
-position rules, read, edited, annotated, reordered, chosen as an entity's thumbnail,
-listed while running, and deleted with their S3 objects.
+"""Preview files (Zou's PreviewFile): born on a task comment, read, edited, annotated,
+reordered, chosen as an entity's thumbnail, listed while running, and deleted with their
+S3 objects. The revision and position rules are chalicelib.services.previews.revisions,
+the annotation merge chalicelib.services.previews.annotations.
 
 A preview's record lives in the records table (kind `PreviewFile`, parent = its task,
 project = the task's project) and carries `entity_id` and `task_type_id` copied from
@@ -15,7 +16,7 @@ from chalicelib.auth import Caller
 from chalicelib.errors import Conflict, Invalid, NotFound
 from chalicelib.media import encoding
 from chalicelib.models import records
-from chalicelib.services.previews import index, preview_names
+from chalicelib.services.previews import annotations, index, preview_names, revisions
 from chalicelib.services.production import collections as c
 from chalicelib.services.production import data
 from chalicelib.services.production.validation import check_value, clean_body
@@ -29,7 +30,6 @@ EDITABLE = ("name", "description", "revision", "validation_status", "data")
 # Running markers: one small record per preview that is processing or broken, so that the
 # admin's running list is a Query on `by_kind` (newest first) instead of a scan of previews.
 RUNNING_KIND = "RunningPreview"
-_SLOT_TRIES = 20
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def preview_canvas(project: dict, entity: dict | None) -> tuple[str, int | None,
     return fps, width, height
 
 
-# --- creation: Zou's revision and position rules (zou.md §6.2) ------------------------------
+# --- creation on a comment (revision and position: chalicelib.services.previews.revisions) ---
 
 def add_preview(caller: Caller, task_id: str, comment_id: str, body: dict) -> dict:
     """POST actions/tasks/{task_id}/comments/{comment_id}/add-preview {"revision"?}."""
@@ -116,33 +116,8 @@ def create_on_comment(caller: Caller, task_id: str, comment_id: str, revision: i
 
 
 def _new_preview(caller: Caller, task: dict, project: dict, comment: dict, requested_revision: int) -> dict:
-    existing = records.query_parent(task["id"], KIND)
-    on_comment = sorted((p for p in existing if p["id"] in (comment.get("preview_files") or [])),
-                        key=lambda p: (p["revision"], p["position"]))
     preview_id = records.new_id()
-    new_revision = requested_revision == 0 and not on_comment
-    if new_revision:
-        revision = max((p["revision"] for p in existing), default=0) + 1
-    else:
-        revision = requested_revision or on_comment[0]["revision"]
-        if not on_comment and any(p["revision"] == revision and p["position"] == 1 for p in existing):
-            raise Invalid(f"Revision {revision} already exists for this task")
-    position = 1 if new_revision else sum(1 for p in existing if p["revision"] == revision) + 1
-    for _ in range(_SLOT_TRIES):
-        if position > 1 and project.get("is_single_preview_per_revision"):
-            raise Invalid("This project allows one preview per revision")
-        if records.claim(_slot(task["id"], revision, position), preview_id):
-            break
-        # Another request took the slot since we counted (the index we counted from is
-        # eventually consistent, so recounting could see the same thing): step past it.
-        if new_revision:
-            revision += 1
-        elif position == 1 and not on_comment:
-            raise Invalid(f"Revision {revision} already exists for this task")
-        else:
-            position += 1
-    else:
-        raise Conflict("Too many previews are being added to this task at once; try again")
+    revision, position = revisions.claim_new_slot(task, project, comment, requested_revision, preview_id)
     preview = {
         "id": preview_id, "name": preview_id[:13], "original_name": None, "revision": revision,
         "position": position, "extension": "mp4", "description": "", "path": "", "source": "webgui",
@@ -155,16 +130,11 @@ def _new_preview(caller: Caller, task: dict, project: dict, comment: dict, reque
     try:
         created = records.create(KIND, preview, project_id=task["project_id"], parent_id=task["id"])
     except Exception:
-        records.release(_slot(task["id"], revision, position))
+        revisions.release_slot(preview)
         raise
     mark_running(created)
     index.record_preview(created)
     return created
-
-
-def _slot(task_id: str, revision: int, position: int) -> str:
-    # DynamoDB has no unique constraint: (task, revision, position) is held by a claim record.
-    return f"preview#{task_id}#{revision}#{position}"
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -184,12 +154,6 @@ def list_previews(caller: Caller, query: dict[str, list[str]]):
     return items
 
 
-def revision_siblings(preview: dict) -> list[dict]:
-    """The previews of the same task and revision, by position."""
-    return sorted((p for p in records.query_parent(preview["task_id"], KIND) if p["revision"] == preview["revision"]),
-                  key=lambda p: (p["position"], p["created_at"]))
-
-
 # --- editing -------------------------------------------------------------------------------
 
 def update_preview(caller: Caller, preview_id: str, raw_body) -> dict:
@@ -201,31 +165,12 @@ def update_preview(caller: Caller, preview_id: str, raw_body) -> dict:
     if "validation_status" in changes and changes["validation_status"] not in VALIDATION_STATUSES:
         raise Invalid(f"validation_status must be one of {', '.join(VALIDATION_STATUSES)}")
     if changes.get("revision") is not None and changes["revision"] != ctx.preview["revision"]:
-        _move_to_revision(ctx.preview, changes.pop("revision"))
+        revisions.move_to_revision(ctx.preview, changes.pop("revision"))
     else:
         changes.pop("revision", None)
     updated = records.update(preview_id, changes, expected_kind=KIND) if changes else records.get(preview_id)
     index.record_preview(updated)
     return serialize(updated)
-
-
-def _move_to_revision(preview: dict, revision: int) -> None:
-    """Zou: the position-1 preview takes its siblings along; another moves alone."""
-    if revision < 1:
-        raise Invalid("revision must be 1 or more")
-    moving = revision_siblings(preview) if preview["position"] == 1 else [preview]
-    claimed = []
-    for item in moving:
-        if not records.claim(_slot(item["task_id"], revision, item["position"]), item["id"]):
-            for key in claimed:
-                records.release(key)
-            raise Invalid(f"Revision {revision} already exists for this task")
-        claimed.append(_slot(item["task_id"], revision, item["position"]))
-    for item in moving:
-        moved = records.update(item["id"], {"revision": revision}, expected_kind=KIND)
-        records.release(_slot(item["task_id"], item["revision"], item["position"]))
-        if moved:
-            index.record_preview(moved)
 
 
 def update_position(caller: Caller, preview_id: str, body: dict) -> list[dict]:
@@ -235,74 +180,17 @@ def update_position(caller: Caller, preview_id: str, body: dict) -> list[dict]:
     position = check_value("position", c.INT, (body or {}).get("position"))
     if position is None or position < 0:
         raise Invalid("position must be an integer, 1 or more")
-    siblings = revision_siblings(ctx.preview)
-    if 1 <= position <= len(siblings):
-        ordered = [p for p in siblings if p["id"] != preview_id]
-        ordered.insert(position - 1, ctx.preview)
-        renumbered = []
-        for number, sibling in enumerate(ordered, start=1):
-            if sibling["position"] != number:
-                # The set of positions stays 1..n, so each slot claim stays held.
-                sibling = records.update(sibling["id"], {"position": number}, expected_kind=KIND) or sibling
-                index.record_preview(sibling)
-            renumbered.append(sibling)
-        siblings = renumbered
-    return [serialize(p) for p in siblings]
+    return [serialize(p) for p in revisions.move_to_position(ctx.preview, position)]
 
 
 def update_annotations(caller: Caller, preview_id: str, body: dict) -> dict:
     """PUT actions/preview-files/{id}/update-annotations with Zou's additions / updates / deletions."""
     ctx = load(preview_id)
     auth.check_preview_annotation_access(caller, ctx.project, ctx.task_type)
-    body = body or {}
-    changes = {name: _annotation_list(name, body.get(name)) for name in ("additions", "updates", "deletions")}
-    updated = records.update(preview_id, lambda current: {"annotations": apply_annotation_changes(
+    changes = annotations.checked_changes(body or {})
+    updated = records.update(preview_id, lambda current: {"annotations": annotations.apply_annotation_changes(
         current.get("annotations") or [], **changes)}, expected_kind=KIND)
     return serialize(updated)
-
-
-def _annotation_list(name: str, value) -> list[dict]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise Invalid(f"{name} must be a list of objects with a time")
-    for item in value:
-        objects = item.get("objects") if name == "deletions" else (item.get("drawing") or {}).get("objects")
-        if not isinstance(objects, list):
-            what = "objects (a list of ids)" if name == "deletions" else "drawing.objects (a list)"
-            raise Invalid(f"Each of {name} needs {what}")
-    return value
-
-
-def apply_annotation_changes(annotations: list[dict], additions: list[dict], updates: list[dict],
-                             deletions: list[dict]) -> list[dict]:
-    """Zou's `update_preview_file_annotations`: annotations are per `time`, each a drawing of
-    objects with ids. Additions add unknown objects (or a new time), updates replace objects
-    by id, deletions remove object ids; times left without objects disappear."""
-    by_time = {a.get("time"): {**a, "drawing": {**(a.get("drawing") or {}),
-                                                "objects": list((a.get("drawing") or {}).get("objects") or [])}}
-               for a in annotations}
-    for addition in additions:
-        current = by_time.get(addition.get("time"))
-        if current is None:
-            by_time[addition.get("time")] = addition
-            continue
-        known = {o.get("id") for o in current["drawing"]["objects"]}
-        current["drawing"]["objects"] += [o for o in addition["drawing"]["objects"] if o.get("id") not in known]
-    for update in updates:
-        current = by_time.get(update.get("time"))
-        if current is None:
-            continue
-        replacements = {o.get("id"): o for o in update["drawing"]["objects"]}
-        objects = [replacements.pop(o.get("id"), o) for o in current["drawing"]["objects"]]
-        current["drawing"]["objects"] = objects + list(replacements.values())
-    for deletion in deletions:
-        current = by_time.get(deletion.get("time"))
-        if current is not None:
-            removed = set(deletion["objects"])
-            current["drawing"]["objects"] = [o for o in current["drawing"]["objects"] if o.get("id") not in removed]
-    kept = [a for a in by_time.values() if a["drawing"]["objects"]]
-    return sorted(kept, key=lambda a: (a.get("time") is None, a.get("time") or 0))
 
 
 def set_main_preview(caller: Caller, preview_id: str) -> tuple[PreviewContext, dict]:
@@ -404,7 +292,7 @@ def remove(preview: dict) -> None:
         records.update(comment_id, lambda comment: {"preview_files": [
             p for p in comment.get("preview_files") or [] if p != preview_id]}, expected_kind="Comment")
     records.delete(preview_id)
-    records.release(_slot(preview["task_id"], preview["revision"], preview["position"]))
+    revisions.release_slot(preview)
     unmark_running(preview_id)
     if preview.get("entity_id"):
         index.remove_preview(preview["entity_id"], preview_id)
