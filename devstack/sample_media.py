@@ -12,10 +12,11 @@ import subprocess
 import tempfile
 
 from chalicelib import storage
-from chalicelib.media import normalize_movie
+from chalicelib.media import encoding, normalize_movie
 from chalicelib.media.ffmpeg import ffmpeg_binary
 from chalicelib.models import records
 from chalicelib.services.previews import index
+from chalicelib.services.production.canvas import preview_canvas
 
 # lavfi sources that look different from each other, so joined clips are told apart.
 PATTERNS = ("testsrc2", "smptebars", "rgbtestsrc", "testsrc", "smptehdbars", "yuvtestsrc")
@@ -24,8 +25,9 @@ atexit.register(shutil.rmtree, _WORK_DIR, ignore_errors=True)
 
 
 def project_canvas(project: dict) -> tuple[str, int, int]:
-    width, height = (project.get("resolution") or "1920x1080").lower().split("x")
-    return str(project.get("fps") or "25"), int(width), int(height)
+    fps, width, height = preview_canvas(project)
+    # A project without a width follows its sources: these are made 16:9.
+    return fps, width or encoding.even(height * 16 // 9), height
 
 
 @functools.lru_cache(maxsize=64)

@@ -13,6 +13,7 @@ from chalicelib import aws, storage
 from chalicelib.media import probe_movie
 from chalicelib.models import records
 from chalicelib.services.playlists import builds
+from chalicelib.services.previews import index
 
 
 def links_in(email: dict) -> list[str]:
@@ -193,6 +194,32 @@ def test_zip_holds_every_preview_of_each_revision_under_zou_names(api, productio
     # Asked again, the same archive is served.
     again = api["manager"].get(f"/data/playlists/{playlist['id']}/download/zip")
     assert again.headers["Location"].split("?")[0] == answer.headers["Location"].split("?")[0]
+
+
+@pytest.fixture
+def original_file_names(api):
+    """The organisation's `use_original_file_name` setting, on for one test."""
+    organisation = records.query_kind("Organisation", limit=1)[0]
+    path = f"/data/organisations/{organisation['id']}"
+    assert api["admin"].put(path, json={"use_original_file_name": True}).status_code == 200
+    yield
+    api["admin"].put(path, json={"use_original_file_name": False})
+
+
+def test_zip_entries_keep_their_extension_under_original_file_names(api, production, make_preview, new_playlist,
+                                                                     original_file_names):
+    shot = production.new_shot("SH110")
+    movie = make_preview(production.task(shot), revision=1, position=1)
+    picture = make_preview(production.task(shot), revision=1, position=2, extension="png", content=b"\x89PNG..")
+    # As the upload routes store it: the uploaded file's name without its extension ("take 12.mov").
+    for preview, original_name in ((movie, "take 12"), (picture, "board")):
+        index.record_preview(records.update(preview["id"], {"original_name": original_name}))
+    playlist = new_playlist(shots=[{"entity_id": shot["id"], "preview_file_id": movie["id"]}])
+    answer = api["manager"].get(f"/data/playlists/{playlist['id']}/download/zip")
+    assert answer.status_code == 302, answer.text
+    archive = zipfile.ZipFile(io.BytesIO(requests.get(answer.headers["Location"], timeout=30).content))
+    assert archive.namelist() == ["take 12.mp4", "board-2.png"]
+    assert archive.read("board-2.png") == b"\x89PNG.."
 
 
 def test_deleting_a_running_build_leaves_nothing_behind(api, production, make_preview, new_playlist):

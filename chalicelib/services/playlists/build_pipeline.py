@@ -33,6 +33,7 @@ from chalicelib.media import (
 from chalicelib.models import records
 from chalicelib.services.playlists import builds, entry_previews
 from chalicelib.services.production import names
+from chalicelib.services.production.canvas import build_canvas
 
 logger = Logger(service="reelbase-build", child=False)
 
@@ -57,7 +58,7 @@ def plan(event: dict) -> dict:
     movies = playlist_movies(playlist, project)
     if not movies:
         raise BuildFailed(f"The playlist {playlist['name']} has no ready movie preview to build a movie from")
-    canvas = _canvas(project, movies[0])
+    canvas = build_canvas(project, movies[0])._asdict()
     full = bool(build_job.get("full"))
     size = settings().build_chunk_size
     groups = [movies[start:start + size] for start in range(0, len(movies), size)]
@@ -95,20 +96,6 @@ def playlist_movies(playlist: dict, project: dict) -> list[dict]:
         if preview and preview.get("extension") == "mp4" and preview.get("status") in (None, "ready"):
             movies.append(preview)
     return movies
-
-
-def _canvas(project: dict, first_movie: dict) -> dict:
-    """Zou's build parameters: the project's fps and size; the first movie's size when
-    the project has no width."""
-    width = height = None
-    try:
-        raw_width, raw_height = (project.get("resolution") or "").lower().split("x")
-        width, height = int(raw_width) if raw_width else None, int(raw_height)
-    except ValueError:
-        pass
-    if width is None:
-        width, height = first_movie.get("width") or 1920, first_movie.get("height") or 1080
-    return {"fps": str(project.get("fps") or "25"), "width": width, "height": height}
 
 
 def _content_key(inputs: list[dict], canvas: dict, full: bool, finished: bool) -> str:

@@ -67,7 +67,7 @@ def archive_files(playlist: dict, project: dict) -> list[list[str]]:
             seen.add(preview["id"])
             task_type = catalog.task_types.get(preview.get("task_type_id")) or {}
             files.append([source_key(preview), names.preview_file_name(
-                preview, project, entities[entity_id], task_type, related, original_names)])
+                preview, project, entities[entity_id], task_type, related, original_names=original_names)])
     return files
 
 

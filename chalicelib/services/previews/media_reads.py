@@ -11,9 +11,10 @@ from chalicelib import auth, media, storage
 from chalicelib.auth import Caller
 from chalicelib.errors import Invalid, NotFound
 from chalicelib.models import records
-from chalicelib.services.previews import index, preview_names, previews
+from chalicelib.services.previews import index, previews
 from chalicelib.services.previews.links import Download, Processing
 from chalicelib.services.production import collections as c
+from chalicelib.services.production import canvas, names
 from chalicelib.services.production.validation import check_value
 
 # A request must answer within API Gateway's 29 s.
@@ -59,8 +60,8 @@ def locate(ctx: previews.PreviewContext, variants: list[str], attachment: bool =
     for variant in variants:
         if variant in stored:
             key, extension, content_type = _object_of(preview, variant)
-            name = preview_names.preview_file_name(preview, ctx.project, ctx.entity, ctx.task_type,
-                                                   extension=extension) if attachment else None
+            name = names.preview_file_name(preview, ctx.project, ctx.entity, ctx.task_type,
+                                           extension=extension) if attachment else None
             return Download(storage.presigned_get(key, download_name=name, content_type=content_type))
     if preview.get("status") == "processing":
         return Processing(f"Preview file {preview['id']} is still being processed")
@@ -120,7 +121,7 @@ def extract_frame(caller: Caller, preview_id: str, raw_frame_number) -> Download
 
 
 def _extract(ctx: previews.PreviewContext, movie_url: str, out_png: str, frame_number: int) -> None:
-    fps, _, _ = previews.preview_canvas(ctx.project, ctx.entity)
+    fps, _, _ = canvas.preview_canvas(ctx.project, ctx.entity)
     try:
         media.extract_frame(movie_url, out_png, frame_number=frame_number, fps=fps, timeout=REQUEST_FFMPEG_SECONDS)
     except media.MediaError as error:

@@ -30,6 +30,7 @@ from aws_lambda_powertools import Logger
 from chalicelib import media, storage
 from chalicelib.models import records
 from chalicelib.services.previews import index, previews
+from chalicelib.services.production import canvas
 
 logger = Logger(service="reelbase-previews", child=False)
 
@@ -146,7 +147,7 @@ def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
         return
     _check_space(work, obj.size + source_info.duration * _ENCODED_BYTES_PER_SECOND, "the normalized movies")
     project, entity = _project_and_entity(preview)
-    fps, width, height = previews.preview_canvas(project, entity)
+    fps, width, height = canvas.preview_canvas(project, entity)
     movie, low = os.path.join(work, "movie.mp4"), os.path.join(work, "low.mp4")
     # x264's `slow` high-definition encode leaves cores idle (its frame threads wait on each
     # other): the low-definition encode runs beside it on them, not after it.

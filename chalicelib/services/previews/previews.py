@@ -8,17 +8,15 @@ project = the task's project) and carries `entity_id` and `task_type_id` copied 
 the task, because playlists read previews by entity (chalicelib.services.previews.index,
 kept current from here). Uploading is chalicelib.services.previews.uploads; processing
 is chalicelib.services.previews.pipeline."""
-import re
 from dataclasses import dataclass
 
 from chalicelib import auth, storage
 from chalicelib.auth import Caller
 from chalicelib.errors import Conflict, Invalid, NotFound
-from chalicelib.media import encoding
 from chalicelib.models import records
-from chalicelib.services.previews import annotations, index, preview_names, revisions
+from chalicelib.services.previews import annotations, index, revisions
 from chalicelib.services.production import collections as c
-from chalicelib.services.production import data
+from chalicelib.services.production import data, names
 from chalicelib.services.production.validation import check_value, clean_body
 
 KIND = "PreviewFile"
@@ -59,26 +57,6 @@ def serialize(preview: dict, relations: bool = True) -> dict:
     if not relations:
         out.pop("comments", None)
     return out
-
-
-def preview_canvas(project: dict, entity: dict | None) -> tuple[str, int | None, int]:
-    """Zou's `get_preview_file_fps` and `get_preview_file_dimensions` (zou.md §1.2):
-    ("25.000", width or None to follow the source, height); the entity's data overrides."""
-    entity_data = (entity or {}).get("data") or {}
-    raw_fps = str(entity_data.get("fps") or project.get("fps") or "25").replace(",", ".")
-    try:
-        fps = f"{float(encoding.fps_fraction(raw_fps)):.3f}"
-    except ValueError:
-        fps = "25.000"
-    width, height = None, 1080
-    resolution = str(project.get("resolution") or "")
-    if re.fullmatch(r"\d{3,4}x\d{3,4}", str(entity_data.get("resolution") or "")):
-        resolution = entity_data["resolution"]
-    if re.fullmatch(r"\d{3,4}x\d{3,4}", resolution):
-        width, height = (int(side) for side in resolution.split("x"))
-    elif re.fullmatch(r"x\d{3,4}", resolution):
-        height = int(resolution[1:])
-    return fps, width, height
 
 
 # --- creation on a comment (revision and position: chalicelib.services.previews.revisions) ---
@@ -256,9 +234,9 @@ def running_previews(caller: Caller, query: dict[str, list[str]]) -> list[dict]:
             break
     found = found[:limit]
     entities = records.batch_get({p.get("entity_id") for p in found})
-    related = preview_names.related_records(list(entities.values()))
+    related = names.related_records(list(entities.values()))
     return [{**serialize(p), "project_id": p.get("project_id"), "task_type_id": p.get("task_type_id"),
-             "full_entity_name": preview_names.full_entity_name(entities[p["entity_id"]], related)
+             "full_entity_name": names.full_entity_name(entities[p["entity_id"]], related)
              if p.get("entity_id") in entities else ""} for p in found]
 
 

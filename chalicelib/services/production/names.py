@@ -1,7 +1,7 @@
 """File names as Zou gives them (`names_service`), so downloads land under the names
-studios' scripts and habits expect.
+studios' scripts and habits expect; and the full entity names lists show.
 
-    preview file   my_proj_sq01_sh010_animation_v2-2.png   (or its original name)
+    preview file   my_proj_sq01_sh010_animation_v2-2.png   (or `<original name>-2.png`)
     playlist movie 20240501_102030_big_show_main_pack_client_review_1.mp4
     playlist ZIP   big_show_main_pack_client_review_1.zip
 """
@@ -9,32 +9,41 @@ from slugify import slugify
 
 from chalicelib.models import records
 
+# Kinds whose full name walks up their parents (a shot's sequence, a sequence's or an
+# edit's episode); any other kind but Episode is named after its entity type.
+_CHILD_KINDS = ("Shot", "Scene", "Sequence", "Edit")
+
 
 def slug(text: str) -> str:
     return slugify(text or "", separator="_")
 
 
+def _organisation() -> dict:
+    organisations = records.query_kind("Organisation", limit=1)
+    return organisations[0] if organisations else {}
+
+
 def uses_original_file_names() -> bool:
     """The studio setting `organisation.use_original_file_name` (one Query)."""
-    organisations = records.query_kind("Organisation", limit=1)
-    return bool(organisations and organisations[0].get("use_original_file_name"))
+    return bool(_organisation().get("use_original_file_name"))
 
 
 def organisation_name() -> str:
-    organisations = records.query_kind("Organisation", limit=1)
-    return (organisations[0].get("name") if organisations else None) or "Kitsu"
+    return _organisation().get("name") or "Kitsu"
 
 
 def full_entity_name(entity: dict, related: dict[str, dict]) -> str:
     """`Seq / Shot`, `Ep / Seq / Shot`, `Ep / Seq`, `Episode` or `AssetType / Asset`;
-    `related` holds the parents (sequence, episode, asset type) by id."""
+    `related` holds the parents (sequence, episode, entity type) by id."""
     kind = entity.get("type")
     name = entity.get("name", "")
-    if kind == "Asset":
-        asset_type = related.get(entity.get("entity_type_id")) or {}
-        return f"{asset_type.get('name', '')} / {name}" if asset_type else name
+    if kind == "Episode":
+        return name
+    if kind not in _CHILD_KINDS:
+        entity_type = related.get(entity.get("entity_type_id")) or {}
+        return f"{entity_type.get('name', '')} / {name}" if entity_type else name
     parts = [name]
-    parent = related.get(entity.get("parent_id")) if kind in ("Shot", "Sequence", "Edit") else None
+    parent = related.get(entity.get("parent_id"))
     while parent is not None and len(parts) < 3:
         parts.insert(0, parent.get("name", ""))
         parent = related.get(parent.get("parent_id")) if parent.get("type") == "Sequence" else None
@@ -42,33 +51,39 @@ def full_entity_name(entity: dict, related: dict[str, dict]) -> str:
 
 
 def related_records(entities) -> dict[str, dict]:
-    """The parents `full_entity_name` needs (sequences, their episodes, asset types):
-    at most two BatchGets, however many entities."""
-    def parents_of(items) -> set[str]:
-        wanted = set()
-        for item in items:
-            if item.get("type") == "Asset" and item.get("entity_type_id"):
-                wanted.add(item["entity_type_id"])
-            elif item.get("type") in ("Shot", "Sequence", "Edit") and item.get("parent_id"):
-                wanted.add(item["parent_id"])
-        return wanted
-
-    related = records.batch_get(parents_of(entities))
+    """The parents (sequences, episodes) and entity types that the full names of
+    `entities` need: two BatchGets, however many entities."""
+    entities = list(entities)
+    related = records.batch_get({e.get("parent_id") for e in entities} | {e.get("entity_type_id") for e in entities})
     sequences = [r for r in related.values() if r.get("type") == "Sequence"]
-    related.update(records.batch_get(parents_of(sequences) - set(related)))
+    related.update(records.batch_get({s.get("parent_id") for s in sequences} - set(related)))
     return related
 
 
-def preview_file_name(preview: dict, project: dict, entity: dict, task_type: dict, related: dict[str, dict],
-                      original_names: bool = False) -> str:
+def preview_file_name(preview: dict, project: dict, entity: dict | None, task_type: dict | None,
+                      related: dict[str, dict] | None = None, *, original_names: bool | None = None,
+                      extension: str | None = None) -> str:
+    """Zou's `get_preview_file_name`: the original name (stored without its extension)
+    when the organisation asks for it, else `<project>_<full entity name>_<task type>_v<revision>`
+    slugified; then `-<position>` past the first position, then `.<extension>`.
+
+    `original_names` is the organisation's setting (read here when not given: a ZIP reads
+    it once for all its entries); `extension` is the served file's, the preview's by default."""
+    if original_names is None:
+        original_names = uses_original_file_names()
     if original_names and preview.get("original_name"):
-        return preview["original_name"]
-    base = slug(f"{project.get('name', '')}_{full_entity_name(entity, related)}_{task_type.get('name', '')}"
-                f"_v{preview.get('revision') or 0}")
+        base = preview["original_name"]
+    else:
+        entity_name = ""
+        if entity:
+            entity_name = full_entity_name(entity, related if related is not None else related_records([entity]))
+        revision = preview.get("revision")
+        base = slug(f"{project.get('name', '')}_{entity_name}_{(task_type or {}).get('name', '')}"
+                    f"_v{1 if revision is None else revision}")
     position = preview.get("position") or 1
     if position > 1:
         base = f"{base}-{position}"
-    return f"{base}.{preview.get('extension') or 'bin'}"
+    return f"{base}.{extension or preview.get('extension') or 'bin'}"
 
 
 def playlist_context(project: dict, playlist: dict, episode: dict | None) -> str:
