@@ -4,10 +4,13 @@ Clients move file content straight to and from S3 through presigned URLs; the AP
 only hands out URLs and records what arrived."""
 import math
 import mimetypes
+import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from chalicelib import aws
 from chalicelib.config import settings
+from chalicelib.ids import canonical_uuid
 
 # S3 multipart limits: parts of 5 MiB..5 GiB, at most 10,000 of them, 5 TiB per object.
 MIN_PART_BYTES = 5 * 1024 * 1024
@@ -161,9 +164,9 @@ def delete_prefix(prefix: str) -> None:
 PREVIEW_PREFIX = "previews/"
 UPLOAD_PREFIX = "uploads/previews/"  # S3 events on this prefix start the normalize worker
 PICTURE_UPLOAD_PREFIX = "uploads/pictures/"  # S3 events on this prefix start the images worker
-MOVIE_SUFFIX = "/movie.mp4"  # S3 events on previews/*/movie.mp4 start the images worker too
 
 PREVIEW_VARIANTS = {
+    # S3 events on previews/*/movie.mp4 start the images worker too.
     "movie": "movie.mp4",              # normalized, project fps and size (movies/originals)
     "low": "low.mp4",                  # low definition (movies/low)
     "thumbnail": "thumbnail.png",      # rectangle thumbnail (pictures/thumbnails)
@@ -197,6 +200,41 @@ def preview_key(preview_id: str, variant: str) -> str:
 def preview_frame_key(preview_id: str, frame_number: int) -> str:
     """A frame extracted on request (extract-frame); under the preview's prefix, so deleted with it."""
     return f"{PREVIEW_PREFIX}{preview_id}/frames/{frame_number}.png"
+
+
+UPLOADED, PICTURE_UPLOADED, PROCESSED = "uploaded", "picture-uploaded", "processed"
+_PLACES = ((UPLOAD_PREFIX, UPLOADED), (PICTURE_UPLOAD_PREFIX, PICTURE_UPLOADED), (PREVIEW_PREFIX, PROCESSED))
+_VARIANT_OF_FILE = {file_name: variant for variant, file_name in PREVIEW_VARIANTS.items()}
+_SOURCE_FILE = re.compile(r"source\.(\w+)")
+_STORED_FILE = re.compile(r"file\.(\w+)")
+
+
+@dataclass(frozen=True)
+class PreviewObject:
+    """What a preview object's key says (the workers learn their work from S3 events)."""
+    preview_id: str
+    place: str      # UPLOADED (an original to normalize), PICTURE_UPLOADED or PROCESSED
+    variant: str    # "source" for originals; a PREVIEW_VARIANTS name or "file.<ext>" when processed
+    extension: str
+
+
+def parse_preview_key(key: str) -> PreviewObject | None:
+    """The preview object a key names, as preview_upload_key, picture_upload_key and
+    preview_key build it; None for any other key (extracted frames included)."""
+    places = [(prefix, place) for prefix, place in _PLACES if key.startswith(prefix)]
+    if not places:
+        return None
+    prefix, place = places[0]
+    preview_id, _, file_name = key[len(prefix):].partition("/")
+    if canonical_uuid(preview_id) != preview_id:
+        return None  # keys are built from stored ids, which are lowercase
+    if place != PROCESSED:
+        source = _SOURCE_FILE.fullmatch(file_name)
+        return PreviewObject(preview_id, place, "source", source.group(1)) if source else None
+    if file_name in _VARIANT_OF_FILE:
+        return PreviewObject(preview_id, place, _VARIANT_OF_FILE[file_name], file_name.rpartition(".")[2])
+    stored = _STORED_FILE.fullmatch(file_name)
+    return PreviewObject(preview_id, place, file_name, stored.group(1)) if stored else None
 
 
 # --- other pictures ------------------------------------------------------------------

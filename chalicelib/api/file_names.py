@@ -3,8 +3,8 @@ whole segments, so those routes take the segment as `{file_name}` and read the i
 services receive the id."""
 import re
 
-from chalicelib.api.http import is_uuid
 from chalicelib.errors import Invalid
+from chalicelib.ids import canonical_uuid
 
 _EXTENSION = re.compile(r"[A-Za-z0-9]{1,8}")
 
@@ -15,6 +15,7 @@ def file_id(file_name: str, extension_required: bool = True) -> str:
     object it serves."""
     stem, dot, extension = (file_name or "").partition(".")
     extension_ok = bool(_EXTENSION.fullmatch(extension)) if dot else not extension_required
-    if not (is_uuid(stem) and len(stem) == 36 and extension_ok):
+    record_id = canonical_uuid(stem)
+    if record_id is None or not extension_ok:
         raise Invalid(f"Expected <id>.<extension>, got {file_name!r}")
-    return stem.lower()
+    return record_id

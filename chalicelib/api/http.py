@@ -1,8 +1,6 @@
 """The one place where HTTP meets the services: authentication, path-id validation,
 JSON parsing, and domain exceptions turned into Zou-shaped JSON errors."""
 import json
-import re
-import uuid
 from dataclasses import dataclass, field
 
 from aws_lambda_powertools import Logger
@@ -11,6 +9,7 @@ from chalice import Response
 from chalicelib import auth
 from chalicelib.config import settings
 from chalicelib.errors import DomainError, InternalError, Invalid, TooLarge
+from chalicelib.ids import canonical_uuid
 from chalicelib.services.previews.links import Processing
 
 logger = Logger(service="reelbase-api", child=False)
@@ -23,17 +22,13 @@ BODY_TYPES = [
     "application/octet-stream",
     "text/plain",
 ]
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-
-def is_uuid(value) -> bool:
-    return isinstance(value, str) and bool(_UUID.match(value))
 
 
 def require_uuid(value, name: str = "id") -> str:
-    if not is_uuid(value):
+    record_id = canonical_uuid(value)
+    if record_id is None:
         raise Invalid(f"{name} must be a UUID, got {value!r}")
-    return str(uuid.UUID(value))
+    return record_id
 
 
 @dataclass

@@ -7,6 +7,7 @@ concurrent edits are re-applied on the fresh list and never lost or duplicated."
 from chalicelib import auth, events, storage
 from chalicelib.auth import Caller
 from chalicelib.errors import Invalid, NotFound
+from chalicelib.ids import is_uuid
 from chalicelib.models import records
 from chalicelib.services.playlists import entry_previews
 from chalicelib.services.production import collections as c
@@ -207,7 +208,7 @@ def _checked_links(body: dict, project: dict) -> dict:
     if "task_type_id" in body:
         # Zou stores an unknown task type as null rather than refusing the playlist.
         task_type_id = body["task_type_id"]
-        task_type = records.get(task_type_id) if task_type_id and _is_uuid(task_type_id) else None
+        task_type = records.get(task_type_id) if is_uuid(task_type_id) else None
         checked["task_type_id"] = task_type["id"] if task_type and task_type.get("type") == "TaskType" else None
     if "for_entity" in body:
         for_entity = body["for_entity"] or "shot"
@@ -217,14 +218,6 @@ def _checked_links(body: dict, project: dict) -> dict:
     if "shots" in body:
         checked["shots"] = [_entry(item) for item in body["shots"] or []]
     return checked
-
-
-def _is_uuid(value) -> bool:
-    try:
-        check_value("id", c.UUID, value)
-        return True
-    except Invalid:
-        return False
 
 
 def _entry(item) -> dict:

@@ -17,7 +17,6 @@ import contextlib
 import json
 import math
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -43,10 +42,6 @@ LOW_DEF_PRESET = "veryfast"
 MAX_ATTEMPTS = 3
 # Kept back from the invocation's time for uploads and record writes after the last ffmpeg run.
 SAFETY_SECONDS = 45
-_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_UPLOAD_KEY = re.compile(rf"^{re.escape(storage.UPLOAD_PREFIX)}({_UUID})/source\.(\w+)$")
-_PICTURE_KEY = re.compile(rf"^{re.escape(storage.PICTURE_UPLOAD_PREFIX)}({_UUID})/source\.(\w+)$")
-_MOVIE_KEY = re.compile(rf"^{re.escape(storage.PREVIEW_PREFIX)}({_UUID}){re.escape(storage.MOVIE_SUFFIX)}$")
 # Bytes per second of movie in /tmp: both encodes (28 and 6 Mb/s) plus two audio tracks.
 _ENCODED_BYTES_PER_SECOND = (28_000_000 + 6_000_000 + 2 * 128_000) / 8
 
@@ -115,17 +110,17 @@ def _handle_message(record, context, handle_object) -> None:
 # --- the normalize worker -------------------------------------------------------------------------
 
 def normalize_object(obj: S3Object, context) -> None:
-    match = _UPLOAD_KEY.match(obj.key)
-    if not match:
+    upload = storage.parse_preview_key(obj.key)
+    if upload is None or upload.place != storage.UPLOADED:
         logger.info("not a preview upload: skipped", extra={"s3_key": obj.key})
         return
-    _run_stage(match.group(1), "normalize", obj, context, lambda job, work: _normalize(job, obj, work, context))
+    _run_stage(upload.preview_id, "normalize", obj, context, lambda job, work: _normalize(job, obj, work, context))
 
 
 def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
     preview = job.preview
     pipeline = preview["pipeline"]
-    extension = pipeline.get("source_extension") or obj.key.rsplit(".", 1)[-1]
+    extension = pipeline.get("source_extension") or storage.parse_preview_key(obj.key).extension
     if pipeline["kind"] == "file":
         # Stored as it is: a server-side copy, no bytes through the function.
         storage.copy(obj.key, storage.preview_key(preview["id"], f"file.{extension}"),
@@ -178,18 +173,19 @@ def _project_and_entity(preview: dict) -> tuple[dict, dict | None]:
 # --- the images worker ----------------------------------------------------------------------------
 
 def images_object(obj: S3Object, context) -> None:
-    picture, movie = _PICTURE_KEY.match(obj.key), _MOVIE_KEY.match(obj.key)
+    source = storage.parse_preview_key(obj.key)
+    picture = source is not None and source.place == storage.PICTURE_UPLOADED
+    movie = source is not None and source.place == storage.PROCESSED and source.variant == "movie"
     if not picture and not movie:
         logger.info("not a preview picture or normalized movie: skipped", extra={"s3_key": obj.key})
         return
-    preview_id = (picture or movie).group(1)
     work = _picture_images if picture else _movie_images
-    _run_stage(preview_id, "images", obj, context, lambda job, work_dir: work(job, obj, work_dir, context))
+    _run_stage(source.preview_id, "images", obj, context, lambda job, work_dir: work(job, obj, work_dir, context))
 
 
 def _picture_images(job: Job, obj: S3Object, work: str, context) -> None:
     _check_space(work, obj.size * 8, "the picture")
-    source = os.path.join(work, "source." + obj.key.rsplit(".", 1)[-1])
+    source = os.path.join(work, "source." + storage.parse_preview_key(obj.key).extension)
     storage.download_file(obj.key, source)
     pictures = media.picture_pictures(source, work)
     variants = _upload_pictures(job.preview["id"], pictures)

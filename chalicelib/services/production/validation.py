@@ -6,9 +6,9 @@ from typing import Any
 from pydantic import StrictBool, StrictStr, TypeAdapter, ValidationError
 
 from chalicelib.errors import Invalid
+from chalicelib.ids import canonical_uuid
 from chalicelib.services.production import collections as c
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
@@ -44,9 +44,10 @@ def check_value(name: str, kind: str, value):
 
 
 def _uuid(name: str, value: str) -> str:
-    if not _UUID.match(value):
+    record_id = canonical_uuid(value)
+    if record_id is None:
         raise Invalid(f"Field '{name}' must be a UUID, got {value!r}")
-    return value.lower()
+    return record_id
 
 
 def _numstr(name: str, value) -> str:

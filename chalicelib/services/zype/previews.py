@@ -2,9 +2,8 @@
 from a movie preview; the preview pipeline (PreviewFile records with `status`,
 `duration`, `extension`, `task_id`, and the thumbnail route) belongs to the review API,
 so everything publishing assumes about it is in `published_media`."""
-import uuid
-
 from chalicelib.config import settings
+from chalicelib.ids import is_uuid
 from chalicelib.models import records
 from chalicelib.services.zype.values import save_error
 
@@ -14,7 +13,7 @@ MOVIE_EXTENSIONS = ("mp4", "mov", "m4v", "webm", "mkv", "avi", "mxf")
 def published_media(preview_file_id: str) -> dict:
     """What a video takes from its preview: duration (whole seconds) and thumbnail URL.
     Only a ready movie can be published (Zype serves video, not stills or sounds)."""
-    preview = records.get(preview_file_id) if _is_uuid(preview_file_id) else None
+    preview = records.get(preview_file_id) if is_uuid(preview_file_id) else None
     if preview is None or preview.get("type") != "PreviewFile":
         raise save_error("video", "preview_file_id", "no such preview file")
     extension = str(preview.get("extension") or "").lower().lstrip(".")
@@ -26,11 +25,3 @@ def published_media(preview_file_id: str) -> dict:
         "duration": round(float(duration)) if duration not in (None, "") else None,
         "thumbnail_url": f"{api_url}/pictures/thumbnails/preview-files/{preview['id']}.png",
     }
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
