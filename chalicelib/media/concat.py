@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from . import encoding
 from .ffmpeg import DEFAULT_TIMEOUT_S, MediaError, run_ffmpeg_into
-from .probe import MovieInfo, probe_movie
+from .probe import MovieInfo, probe_movie, probe_movies
 
 # Zou's playlist encode is ffmpeg's mp4 default; we pin it so it does not
 # depend on the ffmpeg build, and keep the shared stream parameters.
@@ -153,15 +153,29 @@ def concat_movies(
     width: int,
     height: int,
     *,
+    reencode: bool = False,
+    methods: Sequence[str] | None = None,
+    faststart: bool = True,
     timeout: float = DEFAULT_TIMEOUT_S,
 ) -> ConcatResult:
-    """Join movies: by stream copy when their streams match, else by re-encoding."""
-    infos = [probe_movie(path) for path in inputs]
-    if streams_compatible(infos):
-        return ConcatResult(concat_copy(inputs, out, infos=infos, timeout=timeout), "copy")
-    return ConcatResult(
-        concat_reencode(inputs, out, fps, width, height, infos=infos, timeout=timeout), "reencode"
-    )
+    """Join movies: by stream copy when their streams match, else by re-encoding them
+    onto the `width`×`height` canvas at `fps` (always, with `reencode`: Zou's `full`).
+
+    `methods` says how each input was itself made ("copy" or "reencode", as earlier
+    ConcatResults did): inputs made both ways are re-encoded, because copied packets
+    and re-encoded ones come from different encoder settings even when every probed
+    stream parameter matches. `faststart=False` leaves the index at the end of a copy,
+    for intermediate files.
+    """
+    # One ffmpeg run probes every input: joining many short movies should not start a
+    # process per movie, and the demuxer needs no exact frame count.
+    infos = probe_movies(inputs)
+    same_making = methods is None or len(set(methods)) <= 1
+    if not reencode and same_making and streams_compatible(infos):
+        # Packets are copied whole: the duration is exact without counting frames again.
+        joined = concat_copy(inputs, out, infos=infos, timeout=timeout, faststart=faststart, count_frames=False)
+        return ConcatResult(joined, "copy")
+    return ConcatResult(concat_reencode(inputs, out, fps, width, height, infos=infos, timeout=timeout), "reencode")
 
 
 def _concat_list(paths: Sequence[str]) -> str:

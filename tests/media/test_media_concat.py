@@ -78,3 +78,15 @@ def test_concat_movies_copies_when_it_can(normalized_pair, clip_wide_silent, tmp
     result = concat_movies(mixed, str(tmp_path / "mixed.mp4"), 25, 1280, 720)
     assert result.method == "reencode"
     assert result.info.duration == pytest.approx(4.0, abs=0.2)
+
+
+def test_concat_movies_reencodes_when_asked_or_when_inputs_were_made_differently(normalized_pair, tmp_path):
+    normalized = [str(path) for path, _ in normalized_pair.values()]
+    full = concat_movies(normalized, str(tmp_path / "full.mp4"), 25, 1280, 720, reencode=True)
+    assert full.method == "reencode" and (full.info.width, full.info.height) == (1280, 720)
+    # Stream parameters match, but a copied part and a re-encoded one come from different encoder settings.
+    mixed = concat_movies(normalized, str(tmp_path / "mixed.mp4"), 25, 1280, 720, methods=["copy", "reencode"])
+    assert mixed.method == "reencode"
+    alike = concat_movies(normalized, str(tmp_path / "alike.mp4"), 25, 1280, 720, methods=["copy", "copy"])
+    assert alike.method == "copy"
+    assert alike.info.duration == pytest.approx(full.info.duration, abs=0.1)

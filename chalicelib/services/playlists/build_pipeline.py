@@ -23,13 +23,7 @@ from botocore.exceptions import ClientError
 from chalicelib import emails, storage
 from chalicelib.config import settings
 from chalicelib.errors import Conflict
-from chalicelib.media import (
-    MediaError,
-    concat_copy,
-    concat_reencode,
-    probe_movies,
-    streams_compatible,
-)
+from chalicelib.media import MediaError, concat_movies
 from chalicelib.models import records
 from chalicelib.services.playlists import builds, entry_previews
 from chalicelib.services.production import names
@@ -128,12 +122,12 @@ def build_chunk(event: dict) -> dict:
                            [i["id"] for i in chunk["inputs"]])
         out = os.path.join(work_dir, "chunk.mp4")
         try:
-            info, method = join_movies(inputs, out, build_plan["canvas"], reencode=build_plan["full"],
-                                       faststart=chunk["finished"])
+            joined = concat_movies(inputs, out, **build_plan["canvas"], reencode=build_plan["full"],
+                                   faststart=chunk["finished"])
         except MediaError as error:
             raise BuildFailed(f"Part {index + 1} of {len(build_plan['chunks'])} of the movie could not be "
                               f"made: {error.reason}") from error
-        metadata = {"method": method, "duration": f"{info.duration:.6f}"}
+        metadata = {"method": joined.method, "duration": f"{joined.info.duration:.6f}"}
         storage.upload_file(out, key, "video/mp4", metadata=metadata)
     _count_chunk(build_job_id, reused=False)
     return {"index": index, "key": chunk["key"], "reused": False, **_chunk_facts(metadata)}
@@ -141,18 +135,6 @@ def build_chunk(event: dict) -> dict:
 
 def _chunk_facts(metadata: dict) -> dict:
     return {"method": metadata.get("method", "copy"), "duration": float(metadata.get("duration") or 0)}
-
-
-def join_movies(paths: list[str], out: str, canvas: dict, reencode: bool = False, methods=None,
-                faststart: bool = True):
-    """Stream-copy movies that share their stream parameters (and were all made the same
-    way); re-encode them onto the canvas otherwise. Returns (MovieInfo, method)."""
-    infos = probe_movies(paths)
-    same_making = methods is None or len(set(methods)) <= 1
-    if not reencode and same_making and streams_compatible(infos):
-        # Packets are copied whole: the duration is exact without counting frames again.
-        return concat_copy(paths, out, infos=infos, faststart=faststart, count_frames=False), "copy"
-    return concat_reencode(paths, out, canvas["fps"], canvas["width"], canvas["height"], infos=infos), "reencode"
 
 
 def _download(keys: list[str], work_dir: str, labels: list[str]) -> list[str]:
@@ -198,11 +180,11 @@ def join(event: dict) -> dict:
             paths = _download(chunk_keys, work_dir, [f"part {chunk['index'] + 1}" for chunk in built])
             out = os.path.join(work_dir, "movie.mp4")
             try:
-                info, _ = join_movies(paths, out, canvas, methods=[chunk["method"] for chunk in built])
+                joined = concat_movies(paths, out, **canvas, methods=[chunk["method"] for chunk in built])
             except MediaError as error:
                 raise BuildFailed(f"The parts of the movie could not be joined: {error.reason}") from error
             storage.upload_file(out, out_key, "video/mp4")
-            duration = info.duration
+            duration = joined.info.duration
     size = (storage.head(out_key) or {}).get("size")
     build_job = builds.finish(build_job_id, "succeeded", {"duration": round(duration, 3), "file_size": size})
     storage.delete_prefix(storage.build_scratch_prefix(build_job_id))
