@@ -2,6 +2,7 @@
 
 Endpoints come from botocore's own `AWS_ENDPOINT_URL` setting, so the local stack
 (moto) needs no code of its own here."""
+import functools
 import threading
 
 import boto3
@@ -29,3 +30,9 @@ def client(service: str):
                 service, region_name=settings().region, config=config
             )
         return _clients[service]
+
+
+@functools.lru_cache(maxsize=8)
+def secure_parameter(name: str) -> str:
+    """An SSM Parameter Store SecureString, decrypted; read once per container."""
+    return client("ssm").get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]

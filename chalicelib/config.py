@@ -14,8 +14,8 @@ class Settings:
     records_table: str
     zype_table: str
     media_bucket: str
-    jwt_secret_plain: str
-    jwt_secret_parameter: str
+    jwt_secret_plain: str  # JWT_SECRET: the local stack's and the tests'
+    jwt_secret_parameter: str  # in the cloud, the SSM parameter holding it (auth reads it)
     access_token_minutes: int
     refresh_token_days: int
     max_api_upload_bytes: int
@@ -30,10 +30,6 @@ class Settings:
     build_state_machine_arn: str
     build_chunk_size: int
     email_link_seconds: int
-
-    @property
-    def jwt_secret(self) -> str:
-        return _jwt_secret(self.jwt_secret_plain, self.jwt_secret_parameter)
 
 
 def _int(name: str, default: int) -> int:
@@ -68,17 +64,3 @@ def settings() -> Settings:
         # SigV4 presigned URLs live at most 7 days; emailed links should last that long.
         email_link_seconds=_int("EMAIL_LINK_SECONDS", 7 * 24 * 3600),
     )
-
-
-@functools.lru_cache(maxsize=4)
-def _jwt_secret(plain: str, parameter_name: str) -> str:
-    # In the cloud the secret lives in SSM Parameter Store (SecureString), never in
-    # the template or the function's plain environment; it is fetched once per container.
-    if plain:
-        return plain
-    if not parameter_name:
-        raise RuntimeError("JWT_SECRET or JWT_SECRET_PARAMETER must be set")
-    from chalicelib import aws
-
-    answer = aws.client("ssm").get_parameter(Name=parameter_name, WithDecryption=True)
-    return answer["Parameter"]["Value"]

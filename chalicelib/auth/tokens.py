@@ -28,7 +28,20 @@ def _encode(person_id: str, token_type: str, lifetime: datetime.timedelta) -> st
 
     now = datetime.datetime.now(datetime.UTC)
     claims = {"sub": person_id, "type": token_type, "iat": now, "exp": now + lifetime, "jti": str(uuid.uuid4())}
-    return jwt.encode(claims, settings().jwt_secret, algorithm=_ALGORITHM)
+    return jwt.encode(claims, _signing_secret(), algorithm=_ALGORITHM)
+
+
+def _signing_secret() -> str:
+    # In the cloud the secret lives in SSM Parameter Store (SecureString), never in the
+    # template or the function's plain environment.
+    current = settings()
+    if current.jwt_secret_plain:
+        return current.jwt_secret_plain
+    if not current.jwt_secret_parameter:
+        raise RuntimeError("JWT_SECRET or JWT_SECRET_PARAMETER must be set")
+    from chalicelib import aws  # boto3 is loaded only when the secret is fetched
+
+    return aws.secure_parameter(current.jwt_secret_parameter)
 
 
 def person_id_from_header(authorization: str | None, token_type: str = "access") -> str:
@@ -40,7 +53,7 @@ def person_id_from_header(authorization: str | None, token_type: str = "access")
     import jwt
 
     try:
-        claims = jwt.decode(token.strip(), settings().jwt_secret, algorithms=[_ALGORITHM],
+        claims = jwt.decode(token.strip(), _signing_secret(), algorithms=[_ALGORITHM],
                             options={"require": ["exp", "sub", "type"]})
     except jwt.ExpiredSignatureError as error:
         raise NotAuthenticated(EXPIRED_MESSAGE) from error

@@ -76,3 +76,27 @@ def test_gazu_session_probes(api_url, demo):  # logs in as a demo person
     gazu.log_out(client=client)
     with pytest.raises(gazu.exception.AuthFailedException):
         gazu.log_in("user@demo.reelbase.dev", "wrong", client=client)
+
+
+def test_in_the_cloud_tokens_are_signed_with_the_secret_kept_in_ssm(stack, demo, monkeypatch):
+    import dataclasses
+    import uuid
+
+    import jwt
+
+    from chalicelib import aws
+    from chalicelib.auth import tokens
+    from chalicelib.config import settings
+
+    name = f"/reelbase/test/jwt-secret-{uuid.uuid4().hex[:8]}"
+    secret = f"ssm-secret-{uuid.uuid4().hex}"
+    aws.client("ssm").put_parameter(Name=name, Value=secret, Type="SecureString")
+    cloud = dataclasses.replace(settings(), jwt_secret_plain="", jwt_secret_parameter=name)
+    monkeypatch.setattr(tokens, "settings", lambda: cloud)
+    person_id = demo["people"]["user"]["id"]
+    token = auth.issue_access_token(person_id)
+    assert jwt.decode(token, secret, algorithms=["HS256"])["sub"] == person_id
+    assert auth.person_id_from_header(f"Bearer {token}") == person_id
+    monkeypatch.setattr(tokens, "settings", lambda: dataclasses.replace(cloud, jwt_secret_parameter=""))
+    with pytest.raises(RuntimeError, match="JWT_SECRET or JWT_SECRET_PARAMETER"):
+        auth.issue_access_token(person_id)
