@@ -63,7 +63,7 @@ def through_the_pipeline(clip: pathlib.Path, seeded: dict) -> dict:
     task = seeded["tasks"][1]
     comment = production.add_comment(manager, task["id"], {"task_status_id": seeded["statuses"]["wip"]["id"]})
     preview = previews.create_on_comment(manager, task["id"], comment["id"])
-    upload = uploads.request_upload(manager, preview["id"], {"filename": clip.name})["upload"]
+    upload = uploads.request_upload(manager, preview["id"], {"filename": clip.name})
     response = requests.put(upload["url"], data=clip.read_bytes(), headers=upload["headers"], timeout=120)
     response.raise_for_status()
     started = time.perf_counter()  # the object exists: S3 has emitted its event

@@ -63,16 +63,22 @@ def part_size_for(total_bytes: int) -> int:
     return max(DEFAULT_PART_BYTES, math.ceil(total_bytes / MAX_PARTS), MIN_PART_BYTES)
 
 
+def part_url_seconds() -> int:
+    # Parts of a big master go up one after the other: their URLs must outlive the
+    # usual presigned lifetime.
+    return max(settings().presigned_url_seconds, 3600 * 6)
+
+
 def start_multipart(key: str, content_type: str, total_bytes: int, part_size: int | None = None) -> dict:
-    """A multipart upload with one presigned URL per part (PUT each, keep the ETags).
-    `part_size` defaults to part_size_for(total_bytes); a caller's choice is kept
-    within S3's limits."""
+    """A multipart upload with one presigned URL per part (PUT each, keep the ETags),
+    valid part_url_seconds(). `part_size` defaults to part_size_for(total_bytes); a
+    caller's choice is kept within S3's limits."""
     s3 = aws.client("s3")
     upload_id = s3.create_multipart_upload(Bucket=bucket(), Key=key, ContentType=content_type)["UploadId"]
     part_size = min(max(part_size or part_size_for(total_bytes), MIN_PART_BYTES, math.ceil(total_bytes / MAX_PARTS)),
                     MAX_PART_BYTES)
     count = max(1, math.ceil(total_bytes / part_size))
-    urls = [s3.generate_presigned_url("upload_part", ExpiresIn=max(settings().presigned_url_seconds, 3600 * 6),
+    urls = [s3.generate_presigned_url("upload_part", ExpiresIn=part_url_seconds(),
                                       Params={"Bucket": bucket(), "Key": key, "UploadId": upload_id,
                                               "PartNumber": number})
             for number in range(1, count + 1)]

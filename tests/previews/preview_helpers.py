@@ -52,7 +52,7 @@ class Previews:
         answer = self.api[role].post(f"/pictures/preview-files/{preview['id']}/upload-url",
                                      json={"filename": path.name, **options})
         assert answer.status_code == 201, answer.text
-        upload = answer.json()["upload"]
+        upload = answer.json()
         put = requests.put(upload["url"], data=path.read_bytes(), headers=upload["headers"], timeout=30)
         assert put.status_code == 200, put.text
         return answer.json()["preview_file"]

@@ -86,11 +86,12 @@ def test_multipart_presigned_upload_for_big_masters(api, previews, clips):
     answer = api["manager"].post(f"/pictures/preview-files/{preview['id']}/upload-url",
                                  json={"filename": "master.mov", "multipart": True})
     assert answer.status_code == 201, answer.text
-    upload = answer.json()["upload"]
+    upload = answer.json()
     assert upload["method"] == "multipart" and len(upload["parts"]) == 1
+    assert upload["preview_file"]["id"] == preview["id"] and upload["file_name"] == "master.mov"
     put = requests.put(upload["parts"][0]["url"], data=clips["wide"].read_bytes(), timeout=30)
     assert put.status_code == 200
-    done = api["manager"].post(f"/{upload['complete']}", json={
+    done = api["manager"].post(f"/{upload['complete_path']}", json={
         "upload_id": upload["upload_id"], "parts": [{"part_number": 1, "etag": put.headers["ETag"]}]})
     assert done.status_code == 200, done.text
     assert previews.wait(preview)["status"] == "ready"
@@ -193,7 +194,7 @@ def test_a_failed_message_is_reported_alone_and_retried(stack, api, previews, cl
     preview = previews.new()
     # The upload is announced, but its S3 event arrives before any object exists (a transient error).
     announced = api["manager"].post(f"/pictures/preview-files/{preview['id']}/upload-url",
-                                    json={"filename": "late.mp4"}).json()["upload"]
+                                    json={"filename": "late.mp4"}).json()
     key = storage.preview_upload_key(preview["id"], "mp4")
     storage.put_bytes("elsewhere/skipped.mp4", b"x", "video/mp4")
     event = sqs_event(s3_event_body("elsewhere/skipped.mp4"), s3_event_body("elsewhere/skipped.mp4"))

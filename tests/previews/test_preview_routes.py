@@ -14,7 +14,7 @@ from preview_helpers import (
     s3_bytes,
 )
 
-from chalicelib import storage
+from chalicelib import aws, storage
 from chalicelib.models import records
 
 
@@ -191,11 +191,50 @@ def test_presigned_upload_bad_input(api, previews):
     assert api["manager"].post(path, json={"filename": "a.mp4", "size": -3}).status_code == 400
     assert api["manager"].post(path, data="[1]", headers={"Content-Type": "application/json"}).status_code == 400
     first = api["manager"].post(path, json={"filename": "a.mov", "size": 1000})
-    assert first.status_code == 201 and first.json()["upload"]["method"] == "PUT"
+    assert first.status_code == 201 and first.json()["method"] == "PUT"
     # Nothing arrived yet: the client may ask again (a failed PUT is retried with a new URL).
     assert api["manager"].post(path, json={"filename": "b.mp4"}).status_code == 201
-    assert api["manager"].post(f"/pictures/preview-files/{preview['id']}/upload-complete",
-                               json={"upload_id": "x"}).status_code == 400
+    not_put = api["manager"].post(f"/pictures/preview-files/{preview['id']}/upload-complete", json={"upload_id": "x"})
+    assert (not_put.status_code, not_put.json()["message"]) == (
+        400, "Nothing has been uploaded yet: PUT the content to the presigned URL first")
+
+
+PUT_ANSWER = {"method", "url", "headers", "expires_in", "file_name", "content_type", "size", "complete_path"}
+MULTIPART_ANSWER = {"method", "upload_id", "part_size", "parts", "expires_in", "file_name", "content_type", "size",
+                    "complete_path"}
+
+
+def test_presigned_put_then_complete_answers_the_preview(api, previews, clips):
+    preview = previews.new()
+    content = clips["pdf"].read_bytes()
+    offer = api["manager"].post(f"/pictures/preview-files/{preview['id']}/upload-url",
+                                json={"filename": "notes.pdf", "size": len(content)}).json()
+    # The upload protocol's answer, as for working and output files, with the preview file beside it.
+    assert set(offer) == PUT_ANSWER | {"preview_file"}
+    assert (offer["file_name"], offer["content_type"], offer["size"]) == ("notes.pdf", "application/pdf", len(content))
+    assert offer["complete_path"] == f"pictures/preview-files/{preview['id']}/upload-complete"
+    assert requests.put(offer["url"], data=content, headers=offer["headers"], timeout=30).status_code == 200
+    done = api["manager"].post(f"/{offer['complete_path']}", json={})
+    assert done.status_code == 200, done.text
+    completed = done.json()
+    assert (completed["id"], completed["extension"], completed["original_name"]) == (preview["id"], "pdf", "notes")
+    again = api["manager"].post(f"/{offer['complete_path']}", json={})
+    assert again.status_code == 400 and "No upload is in progress" in again.json()["message"]
+    assert previews.wait(preview)["status"] == "ready"
+
+
+def test_asking_again_gives_up_the_earlier_multipart_upload(api, previews):
+    preview = previews.new()
+    path = f"/pictures/preview-files/{preview['id']}/upload-url"
+    first = api["manager"].post(path, json={"filename": "a.mov", "multipart": True}).json()
+    second = api["manager"].post(path, json={"filename": "b.mov", "multipart": True}).json()
+    assert set(second) == MULTIPART_ANSWER | {"preview_file"} and second["upload_id"] != first["upload_id"]
+    prefix = storage.preview_upload_key(preview["id"], "mov").rsplit("/", 1)[0]
+    started = aws.client("s3").list_multipart_uploads(Bucket=storage.bucket(), Prefix=prefix).get("Uploads", [])
+    assert [upload["UploadId"] for upload in started] == [second["upload_id"]]
+    stale = api["manager"].post(f"/{second['complete_path']}", json={"upload_id": first["upload_id"], "parts": [
+        {"part_number": 1, "etag": "x"}]})
+    assert stale.status_code == 400 and "upload_id does not name" in stale.json()["message"]
 
 
 # --- downloads -------------------------------------------------------------------------------------------

@@ -112,16 +112,6 @@ class UploadUrl(_Body):
     part_size: Annotated[StrictInt, Field(ge=storage.MIN_PART_BYTES, le=storage.MAX_PART_BYTES)] | None = None
 
 
-class UploadedPart(_Body):
-    part_number: Annotated[StrictInt, Field(ge=1, le=storage.MAX_PARTS)]
-    etag: StrictStr = Field(min_length=1)
-
-
-class UploadComplete(_Body):
-    upload_id: StrictStr | None = None
-    parts: list[UploadedPart] | None = None
-
-
 def parse[Body: BaseModel](model: type[Body], raw_body) -> Body:
     """`raw_body` checked against `model`, or Invalid naming each bad field."""
     if not isinstance(raw_body, dict):

@@ -1,17 +1,17 @@
 """The content of working and output files, kept in S3 under a key derived from the
 file's id (storage.file_content_key). Small files may come through the API as
 gazu sends them (multipart POST); anything bigger goes straight to S3 through
-presigned URLs, and the API only records what arrived. Downloads are redirects to
-presigned GETs, so no body ever crosses Lambda or API Gateway compression."""
-from botocore.exceptions import ClientError
-
+presigned URLs (chalicelib.services.uploads), and the API only records what arrived.
+Downloads are redirects to presigned GETs, so no body ever crosses Lambda or API
+Gateway compression."""
 from chalicelib import auth, storage
 from chalicelib.auth import Caller
 from chalicelib.config import settings
 from chalicelib.errors import Invalid, NotFound, TooLarge
 from chalicelib.models import records
 from chalicelib.services.files import file_records, output_files, working_files
-from chalicelib.services.files.bodies import UploadComplete, UploadUrl, parse
+from chalicelib.services import uploads as upload_protocol
+from chalicelib.services.files.bodies import UploadUrl, parse
 from chalicelib.services.production import data
 
 COLLECTIONS = {"WorkingFile": file_records.WORKING_FILES, "OutputFile": file_records.OUTPUT_FILES}
@@ -61,15 +61,9 @@ def _download_name(client_name: str) -> str:
 
 
 def _abandon_pending(file_record: dict) -> None:
-    """A multipart upload started earlier and never completed is aborted (the bucket's
-    lifecycle rule would drop its parts after two days anyway)."""
-    pending = file_record.get("pending_upload") or {}
-    if pending.get("upload_id"):
-        try:
-            storage.abort_multipart(storage.file_content_key(file_record["type"], file_record["id"]),
-                                    pending["upload_id"])
-        except ClientError:
-            pass  # already completed or aborted: nothing left to free
+    """A new upload replaces one started earlier and never completed."""
+    key = storage.file_content_key(file_record["type"], file_record["id"])
+    upload_protocol.abandon(key, file_record.get("pending_upload"))
 
 
 # --- through the API (gazu's upload_working_file) ------------------------------------
@@ -101,57 +95,29 @@ def upload_through_api(caller: Caller, kind: str, file_id: str, uploaded: dict) 
 
 def start_upload(caller: Caller, kind: str, file_id: str, raw_body) -> dict:
     """POST data/{working,output}-files/{id}/upload-url {"size", "file_name"?, "content_type"?,
-    "multipart"?, "part_size"?}: one presigned PUT, or presigned part URLs for a
-    multipart upload (above storage.SINGLE_PUT_LIMIT, or when asked). Either way the
-    client then POSTs .../upload-complete."""
+    "multipart"?, "part_size"?}: the upload protocol's answer (chalicelib.services.uploads);
+    the client then POSTs .../upload-complete."""
     body = parse(UploadUrl, raw_body)
     file_record = _writable(caller, kind, file_id)
     file_name = body.file_name or _default_name(file_record)
-    content_type = body.content_type or storage.content_type_for(file_name)
-    key = storage.file_content_key(kind, file_id)
     _abandon_pending(file_record)
-    if body.multipart or body.size > storage.SINGLE_PUT_LIMIT:
-        multipart = storage.start_multipart(key, content_type, body.size, body.part_size)
-        upload_id = multipart["upload_id"]
-        how = {"method": "multipart", **multipart}
-    else:
-        upload_id = None
-        how = {"method": "PUT", "url": storage.presigned_put(key, content_type),
-               "headers": {"Content-Type": content_type}, "expires_in": settings().presigned_url_seconds}
-    data.apply_update(COLLECTIONS[kind], file_record, {"pending_upload": {
-        "upload_id": upload_id, "size": body.size, "file_name": file_name, "content_type": content_type}})
-    return {**how, "file_name": file_name, "content_type": content_type, "size": body.size,
-            "complete_path": f"{_route(kind, file_id)}/upload-complete"}
+    answer = upload_protocol.start(storage.file_content_key(kind, file_id), file_name=file_name,
+                                   content_type=body.content_type or storage.content_type_for(file_name),
+                                   size=body.size, complete_path=f"{_route(kind, file_id)}/upload-complete",
+                                   multipart=body.multipart, part_size=body.part_size)
+    data.apply_update(COLLECTIONS[kind], file_record, {"pending_upload": upload_protocol.pending(answer)})
+    return answer
 
 
 def complete_upload(caller: Caller, kind: str, file_id: str, raw_body) -> dict:
-    """POST .../upload-complete {"upload_id"?, "parts"?: [{"part_number", "etag"}]}: joins
-    the parts of a multipart upload, checks what S3 holds, and records its size and
-    content type on the file."""
-    body = parse(UploadComplete, raw_body)
+    """POST .../upload-complete {"upload_id"?, "parts"?: [{"part_number", "etag"}]}: the
+    protocol's checks of what S3 holds, then its size and content type on the file."""
+    completion = upload_protocol.read_completion(raw_body)
     file_record = _writable(caller, kind, file_id)
     pending = file_record.get("pending_upload")
     if not pending:
         raise Invalid(f"No upload is in progress for this file; POST {_route(kind, file_id)}/upload-url first")
-    key = storage.file_content_key(kind, file_id)
-    if pending["upload_id"]:
-        if body.upload_id != pending["upload_id"]:
-            raise Invalid("upload_id does not name the upload in progress for this file")
-        if not body.parts:
-            raise Invalid("parts ([{part_number, etag}, ...]) are needed to complete a multipart upload")
-        try:
-            storage.complete_multipart(key, pending["upload_id"], [part.model_dump() for part in body.parts])
-        except ClientError as error:
-            raise Invalid(f"S3 refused to complete the upload: {error.response['Error'].get('Message', error)}") \
-                from error
-    stored = storage.head(key)
-    if stored is None:
-        raise Invalid("Nothing has been uploaded yet: PUT the content to the presigned URL first")
-    if stored["size"] == 0:
-        storage.delete_keys([key])
-        raise Invalid("The uploaded file is empty (0 bytes)")
-    if stored["size"] != pending["size"]:
-        raise Invalid(f"{stored['size']} bytes arrived but {pending['size']} were announced; upload again")
+    stored = upload_protocol.finish(storage.file_content_key(kind, file_id), pending, completion)
     return _record_content(kind, file_record, stored["size"], stored["content_type"] or pending["content_type"],
                            pending["file_name"])
 

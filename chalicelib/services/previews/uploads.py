@@ -1,6 +1,6 @@
 """Getting a preview's file into S3: gazu's multipart POST through the API (small files),
-or a presigned PUT / multipart upload straight to S3 (any size). Either way the original
-lands under its upload prefix, the S3 event starts the workers
+or the presigned upload protocol straight to S3 (any size; chalicelib.services.uploads).
+Either way the original lands under its upload prefix, the S3 event starts the workers
 (chalicelib.services.previews.pipeline), and the request answers at once."""
 import os
 
@@ -8,6 +8,7 @@ from chalicelib import auth, storage
 from chalicelib.auth import Caller
 from chalicelib.errors import Invalid
 from chalicelib.models import records
+from chalicelib.services import uploads as upload_protocol
 from chalicelib.services.previews import index, previews
 from chalicelib.services.production import collections as c
 from chalicelib.services.production.validation import check_value
@@ -77,9 +78,10 @@ def _classify_or_remove(ctx, filename: str) -> tuple[str, str, str]:
 
 
 def _expect_upload(ctx, kind: str, extension: str, original_name: str, normalize: bool, size: int | None,
-                   allow_pending: bool) -> dict:
+                   allow_pending: bool, upload: dict | None = None) -> dict:
     """Record where the original will land and what must be made of it, before it lands,
-    so that the worker the S3 event starts finds its instructions."""
+    so that the worker the S3 event starts finds its instructions (and `upload`, the
+    presigned upload's `pending`, for upload-complete)."""
     key = source_key(ctx.preview["id"], kind, extension)
 
     def decide(body: dict):
@@ -91,7 +93,7 @@ def _expect_upload(ctx, kind: str, extension: str, original_name: str, normalize
             "status": "processing", "status_reason": None,
             "data": {**(body.get("data") or {}), **({"original_file_size": size} if size else {})},
             "pipeline": {"kind": kind, "source_key": key, "source_extension": extension, "encode": normalize,
-                         "stages": STAGES[kind], "received": False, "variants": []},
+                         "stages": STAGES[kind], "received": False, "variants": [], "upload": upload},
         }
 
     preview, changed = records.transition(ctx.preview["id"], decide, expected_kind=previews.KIND)
@@ -146,7 +148,8 @@ def store_file(ctx, extension: str, original_name: str, content: bytes) -> dict:
 
 def request_upload(caller: Caller, preview_id: str, body: dict) -> dict:
     """POST pictures/preview-files/{id}/upload-url {"filename", "size"?, "normalize"?, "multipart"?}:
-    a presigned PUT, or a multipart upload (one presigned URL per part) for big masters."""
+    the upload protocol's answer (a presigned PUT, or one presigned URL per part for big
+    masters) with the preview file under `preview_file`."""
     if not isinstance(body, dict):
         raise Invalid("The body must be a JSON object")
     filename = check_value("filename", c.STR, body.get("filename"))
@@ -158,38 +161,34 @@ def request_upload(caller: Caller, preview_id: str, body: dict) -> dict:
     ctx = previews.load(preview_id)
     _check_can_upload(caller, ctx, allow_pending=True)
     kind, extension, original_name = _classify_or_remove(ctx, filename)
-    preview = _expect_upload(ctx, kind, extension, original_name, _normalize_flag(body.get("normalize")), size,
-                             allow_pending=True)
-    key = preview["pipeline"]["source_key"]
-    content_type = storage.content_type_for(filename)
-    if body.get("multipart") or (size or 0) > storage.SINGLE_PUT_LIMIT:
-        multipart = storage.start_multipart(key, content_type, size or storage.MIN_PART_BYTES)
-        upload = {"method": "multipart", **multipart,
-                  "complete": f"pictures/preview-files/{preview_id}/upload-complete"}
-    else:
-        upload = {"method": "PUT", "url": storage.presigned_put(key, content_type),
-                  "headers": {"Content-Type": content_type}}
-    return {"preview_file": previews.serialize(preview, relations=False), "upload": upload}
+    earlier = ctx.preview.get("pipeline") or {}
+    key = source_key(preview_id, kind, extension)
+    answer = upload_protocol.start(key, file_name=filename, content_type=storage.content_type_for(filename),
+                                   size=size, complete_path=f"pictures/preview-files/{preview_id}/upload-complete",
+                                   multipart=bool(body.get("multipart")))
+    try:
+        preview = _expect_upload(ctx, kind, extension, original_name, _normalize_flag(body.get("normalize")), size,
+                                 allow_pending=True, upload=upload_protocol.pending(answer))
+    except Invalid:
+        upload_protocol.abandon(key, upload_protocol.pending(answer))
+        raise
+    # Asked again before the file arrived (a failed PUT is retried with a new URL).
+    upload_protocol.abandon(earlier.get("source_key"), earlier.get("upload"))
+    return {**answer, "preview_file": previews.serialize(preview, relations=False)}
 
 
 def complete_upload(caller: Caller, preview_id: str, body: dict) -> dict:
-    """POST pictures/preview-files/{id}/upload-complete {"upload_id", "parts": [{"part_number", "etag"}]}."""
+    """POST pictures/preview-files/{id}/upload-complete {"upload_id"?, "parts"?: [{"part_number", "etag"}]}:
+    needed to join a multipart upload; after a single PUT it checks what arrived."""
     ctx = previews.load(preview_id)
     auth.check_preview_upload_access(caller, ctx.task, ctx.project, ctx.task_type, ctx.entity)
+    completion = upload_protocol.read_completion(body)
     pipeline = ctx.preview.get("pipeline") or {}
-    if not pipeline.get("source_key"):
-        raise Invalid("No upload was started for this preview file")
-    if not isinstance(body, dict) or not body.get("upload_id") or not isinstance(body.get("parts"), list) \
-            or not body["parts"]:
-        raise Invalid("Give the upload_id and the parts: [{part_number, etag}]")
-    try:
-        parts = [{"part_number": int(part["part_number"]), "etag": str(part["etag"])} for part in body["parts"]]
-    except (KeyError, TypeError, ValueError) as error:
-        raise Invalid("Each part needs a part_number and the etag S3 answered") from error
-    from botocore.exceptions import ClientError
-
-    try:
-        storage.complete_multipart(pipeline["source_key"], str(body["upload_id"]), parts)
-    except ClientError as error:
-        raise Invalid(f"S3 refused to complete the upload: {error.response['Error'].get('Message')}") from error
-    return previews.serialize(records.get(preview_id), relations=False)
+    if not pipeline.get("source_key") or not pipeline.get("upload"):
+        raise Invalid(f"No upload is in progress for this preview file; "
+                      f"POST pictures/preview-files/{preview_id}/upload-url first")
+    upload_protocol.finish(pipeline["source_key"], pipeline["upload"], completion)
+    preview = records.update(preview_id, lambda current: {"pipeline": {**(current.get("pipeline") or {}),
+                                                                       "upload": None}},
+                             expected_kind=previews.KIND)
+    return previews.serialize(preview, relations=False)

@@ -37,6 +37,9 @@ def test_presigned_put_upload_then_download_names_the_original_file(api, stack, 
     offer = api["user"].post(f"{base}/upload-url", json={"size": len(content), "file_name": "shot 010 v1.blend"})
     assert offer.status_code == 200, offer.text
     upload = offer.json()
+    # The upload protocol's answer (chalicelib.services.uploads), as for previews.
+    assert set(upload) == {"method", "url", "headers", "expires_in", "file_name", "content_type", "size",
+                           "complete_path"}
     assert upload["method"] == "PUT"
     assert upload["complete_path"] == f"data/working-files/{working_file['id']}/upload-complete"
     assert urlparse(upload["url"]).port == stack.moto_port  # straight to S3, not through the API
@@ -61,6 +64,8 @@ def test_multipart_upload_through_presigned_part_urls(api, working_file):
     offer = api["user"].post(f"{base}/upload-url", json={
         "size": len(content), "file_name": "master.mov", "multipart": True, "part_size": 5 * MiB}).json()
     assert (offer["method"], offer["part_size"], len(offer["parts"])) == ("multipart", 5 * MiB, 2)
+    assert set(offer) == {"method", "upload_id", "part_size", "parts", "expires_in", "file_name", "content_type",
+                          "size", "complete_path"}
     etags = []
     for part in offer["parts"]:
         start = (part["part_number"] - 1) * offer["part_size"]
