@@ -1,7 +1,8 @@
 """boto3 clients, created once per container and shared by threads.
 
-Endpoints come from botocore's own `AWS_ENDPOINT_URL` setting, so the local stack
-(moto) needs no code of its own here."""
+Endpoints and S3 addressing come from botocore's own settings (`AWS_ENDPOINT_URL`, the
+config file's `s3.addressing_style`), so the local stack (moto) sets them in its own
+environment and needs no code here; in the cloud S3 keeps its virtual-hosted default."""
 import functools
 import threading
 
@@ -13,7 +14,7 @@ from chalicelib.config import settings
 _clients: dict = {}
 _lock = threading.Lock()
 # Presigned S3 URLs must be SigV4 (boto3 otherwise signs some regions with SigV2).
-_S3_CONFIG = Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"mode": "standard"})
+_S3_CONFIG = Config(signature_version="s3v4", retries={"mode": "standard"})
 _DEFAULT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
 
 

@@ -1,43 +1,114 @@
-"""`make run`: the whole stack in the foreground, with demo data. Ctrl-C stops it."""
+"""`make run`: the whole stack in the foreground, with demo data.
+
+Ctrl-C (or SIGTERM) stops everything within a few seconds, whatever requests are in
+flight; a second Ctrl-C quits at once. `python -m devstack.serve --help` lists the ports
+and switches (the tests start it on ports of their own, without the demo data)."""
+import argparse
 import os
 import signal
 import sys
 import threading
+import time
+
+from devstack.stack import STOP_SECONDS
 
 
-def main() -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m devstack.serve", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("REELBASE_MOTO_PORT", "5000")),
+                        help="moto, the local AWS (default: $REELBASE_MOTO_PORT or 5000)")
+    parser.add_argument("--api-port", type=int, default=int(os.environ.get("REELBASE_API_PORT", "8000")),
+                        help="the API (default: $REELBASE_API_PORT or 8000)")
+    parser.add_argument("--no-demo", action="store_true", help="start empty: no demo studio, people or playlist")
+    parser.add_argument("--json-logs", action="store_true", help="print the app's logs as the cloud has them (JSON)")
+    return parser.parse_args(argv)
+
+
+class Stopper:
+    """The stop requests. The first SIGINT/SIGTERM asks the stack to stop (while it is
+    starting, it interrupts the start); if the stop takes longer than its deadline, or a
+    second signal comes, the process ends at once."""
+
+    def __init__(self, seconds: float = STOP_SECONDS):
+        self.seconds = seconds
+        self.requested = threading.Event()
+        self.serving = False
+        # A background job inherits SIGINT as ignored: install the handlers explicitly.
+        signal.signal(signal.SIGINT, self._on_signal)
+        signal.signal(signal.SIGTERM, self._on_signal)
+
+    def _on_signal(self, number, _frame) -> None:
+        if self.requested.is_set():
+            quit_now("second stop request: quitting at once", 130)
+        self.requested.set()
+        print(f"\nstopping… ({signal.Signals(number).name}; Ctrl-C again quits at once)", flush=True)
+        threading.Thread(target=self._watchdog, name="stop-watchdog", daemon=True).start()
+        if not self.serving:
+            raise KeyboardInterrupt  # still starting: leave the start-up where it is
+
+    def _watchdog(self) -> None:
+        time.sleep(self.seconds)
+        quit_now(f"not stopped after {self.seconds:.0f} s: quitting", 1)
+
+
+def quit_now(message: str, code: int) -> None:
+    print(message, flush=True)
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    stopper = Stopper()
+    from devstack import logs
     from devstack.stack import LocalStack
 
-    moto_port = int(os.environ.get("REELBASE_MOTO_PORT", "5000"))
-    api_port = int(os.environ.get("REELBASE_API_PORT", "8000"))
-    stopping = threading.Event()
-    # A background job inherits SIGINT as ignored: install the handlers explicitly.
-    signal.signal(signal.SIGINT, lambda *_: stopping.set())
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    if not args.json_logs:
+        logs.prefer_short_lines()
+    stack = LocalStack(moto_port=args.moto_port, api_port=args.api_port, short_logs=not args.json_logs)
+    started = time.monotonic()
     try:
-        stack = LocalStack(moto_port=moto_port, api_port=api_port).start()
-    except RuntimeError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+        try:
+            stack.start()
+        except RuntimeError as error:
+            print(f"error: {error}", file=sys.stderr, flush=True)
+            return 1
+        banner = [_stack_banner(stack)]
+        if not args.no_demo:
+            banner.append(_demo_banner(stack))
+        banner.append("Ctrl-C stops everything.")
+        logs.print_block("\n".join(banner))
+        threading.Thread(target=_echo_emails, args=(stack, stopper.requested), name="emails", daemon=True).start()
+        stopper.serving = True
+        stopper.requested.wait()
+    except KeyboardInterrupt:
+        stopper.requested.set()
+    finally:
+        stopping = time.monotonic()
+        stack.stop()
+    print(f"stopped in {time.monotonic() - stopping:.1f} s (up {time.monotonic() - started:.0f} s).", flush=True)
+    return 0
+
+
+def _stack_banner(stack) -> str:
+    return "\n".join([
+        "",
+        f"reelbase is serving on {stack.api_url}/api  (moto, the local AWS, on {stack.moto_url})",
+        f"publishing (Zype) API on {stack.api_url}",
+        "",
+    ])
+
+
+def _demo_banner(stack) -> str:
+    """Seeds the demo studio, then describes it: every line is ready before any prints,
+    so the banner comes out whole."""
     from devstack import demo
 
     seeded = demo.seed()
     demo.seed_playlist(seeded)
-    _print_banner(stack, seeded, demo)
-    _print_zype_banner(stack, demo.seed_zype(seeded))
-    print("Ctrl-C stops everything.", flush=True)
-    threading.Thread(target=_echo_emails, args=(stack, stopping), name="emails", daemon=True).start()
-    stopping.wait()
-    print("stopping…", flush=True)
-    stack.stop()
-    return 0
-
-
-def _print_banner(stack, seeded: dict, demo) -> None:
+    zype_demo = demo.seed_zype(seeded)
     api = f"{stack.api_url}/api"
     lines = [
-        "",
-        f"reelbase is serving on {api}  (moto, the local AWS, on {stack.moto_url})",
         f"demo project: {seeded['project']['name']} ({seeded['project']['id']})",
         "",
         f"log in with any of these (password: {demo.DEMO_PASSWORD}):",
@@ -59,14 +130,21 @@ def _print_banner(stack, seeded: dict, demo) -> None:
         f"  curl -s {api}/data/playlists/{seeded['playlist']['id']}/build/mp4 -H 'Authorization: Bearer {manager}'",
         "emails (SES, kept by moto) are printed here as they are sent, with their links.",
         "",
+        "publishing (Zype) API, demo studio keys (the app_key only reads):",
+        f"  api_key {zype_demo['keys']['api_key']}",
+        f"  app_key {zype_demo['keys']['app_key']}",
+        f"  curl -s '{stack.api_url}/videos?api_key={zype_demo['keys']['api_key']}'",
+        "",
     ]
-    print("\n".join(lines), flush=True)
+    return "\n".join(lines)
 
 
 def _echo_emails(stack, stopping: threading.Event) -> None:
     """Print each email SES (moto) accepted, so a person can follow its links."""
     import html
     import re
+
+    from devstack import logs
 
     shown = 0
     while not stopping.wait(1):
@@ -78,21 +156,15 @@ def _echo_emails(stack, stopping: threading.Event) -> None:
             links = [html.unescape(url) for url in re.findall(r'href="([^"]+)"', email["body"])]
             text = html.unescape(re.sub(r"<[^>]+>", " ", email["body"]))
             text = re.sub(r"\s+", " ", re.sub(r"https?://\S+", "", text)).strip()
-            print(f"\n--- email to {', '.join(email['destinations'].get('ToAddresses', []))}: {email['subject']}",
-                  *(f"    {line}" for line in [text[:300], *(f"link: {url}" for url in links)]), sep="\n", flush=True)
+            logs.print_block("\n".join([
+                f"\n--- email to {', '.join(email['destinations'].get('ToAddresses', []))}: {email['subject']}",
+                *(f"    {line}" for line in [text[:300], *(f"link: {url}" for url in links)])]))
         shown = len(emails)
 
 
-def _print_zype_banner(stack, zype_demo: dict) -> None:
-    lines = [
-        f"publishing (Zype) API on {stack.api_url}  (demo studio keys; the app_key only reads):",
-        f"  api_key {zype_demo['keys']['api_key']}",
-        f"  app_key {zype_demo['keys']['app_key']}",
-        f"  curl -s '{stack.api_url}/videos?api_key={zype_demo['keys']['api_key']}'",
-        "",
-    ]
-    print("\n".join(lines), flush=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Threads still busy with a request (or an ffmpeg job) must not hold the exit.
+    os._exit(exit_code)

@@ -7,14 +7,21 @@ import os
 import pathlib
 import socket
 import threading
+import time
 
 import requests
 
+from devstack import hooks_for_tests
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+AWS_CONFIG_FILE = pathlib.Path(__file__).with_name("aws-config")
 DUMMY_AWS = {
     "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
 }
+
+
+STOP_SECONDS = 5.0  # the whole stack stops within this, whatever requests are in flight
 
 
 def free_port() -> int:
@@ -24,7 +31,11 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """True unless something listens on `port`. The probe binds with SO_REUSEADDR, as the
+    servers themselves do, so the TIME_WAIT sockets a stopped stack leaves behind (one per
+    connection it closed) do not count as busy and a restart right after a stop works."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
             return True
@@ -34,17 +45,18 @@ def port_is_free(port: int) -> bool:
 
 class LocalStack:
     def __init__(self, moto_port: int = 5000, api_port: int | None = 8000, stage: str = "dev",
-                 extra_env: dict | None = None):
+                 extra_env: dict | None = None, short_logs: bool = False):
         self.moto_port = moto_port
         self.api_port = api_port
         self.stage = stage
         self.extra_env = extra_env or {}
+        self.short_logs = short_logs  # `make run`: one short line per log event (devstack/logs.py)
         self.moto_url = f"http://127.0.0.1:{moto_port}"
         self.api_url = f"http://127.0.0.1:{api_port}" if api_port else None
         self.app = None
         self.resources = None
-        self._moto = None
-        self._server = None
+        self._moto: _ServedInThread | None = None
+        self._api: _ServedInThread | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
 
@@ -52,7 +64,7 @@ class LocalStack:
 
     def start(self) -> "LocalStack":
         for port in (self.moto_port, self.api_port):
-            # ThreadedMotoServer hangs forever on a busy port: check first.
+            # Checked first, so that nothing has started when one of them is taken.
             if port and not port_is_free(port):
                 raise RuntimeError(f"Port {port} is busy; stop what uses it or pick another port")
         self._set_environment()
@@ -66,14 +78,21 @@ class LocalStack:
         self.resources = provision(boto3.session.Session(), {"Stage": self.stage})
         self._apply_function_environment()
         from devstack import sfn_glue, workers
+        if self.short_logs:
+            from devstack import logs
+            logs.use_short_lines()
         sfn_glue.install(self.app)
         self._threads += workers.start_sqs_workers(self.app, self._stopping)
+        if hooks_for_tests.wanted():
+            hooks_for_tests.install(self.app)
         if self.api_port:
             self._serve_api()
         return self
 
     def _set_environment(self) -> None:
         os.environ.update(DUMMY_AWS)
+        os.environ.pop("AWS_PROFILE", None)  # a profile would name a real account
+        os.environ["AWS_CONFIG_FILE"] = str(AWS_CONFIG_FILE)  # moto's S3 wants path-style addressing
         os.environ["AWS_ENDPOINT_URL"] = self.moto_url
         os.environ["MOTO_PORT"] = str(self.moto_port)  # moto's SFN interpreter calls back on this port
         if self.api_url:
@@ -83,15 +102,18 @@ class LocalStack:
     def _start_moto(self) -> None:
         import logging
 
-        from moto.server import ThreadedMotoServer
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from werkzeug.serving import make_server
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per moto request otherwise
 
         from devstack.moto_fixes import snapshot_tables_once_per_transaction
 
         snapshot_tables_once_per_transaction()
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
-        self._moto.start()
+        # moto's ThreadedMotoServer, but with a server this stack can close within its stop deadline.
+        server = make_server("127.0.0.1", self.moto_port, DomainDispatcherApplication(create_backend_app),
+                             threaded=True, request_handler=MotoRequestHandler)
+        self._moto = _ServedInThread(server, "moto")
         requests.post(f"{self.moto_url}/moto-api/config", timeout=10, json={
             "stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}})
 
@@ -126,10 +148,8 @@ class LocalStack:
     def _serve_api(self) -> None:
         from chalice.local import create_local_server
 
-        self._server = create_local_server(self.app, self._config, "127.0.0.1", self.api_port)
-        thread = threading.Thread(target=self._server.server.serve_forever, name="api", daemon=True)
-        thread.start()
-        self._threads.append(thread)
+        local_server = create_local_server(self.app, self._config, "127.0.0.1", self.api_port)
+        self._api = _ServedInThread(local_server.server, "api")
 
     # --- inspection and stop ---------------------------------------------------------
 
@@ -145,12 +165,39 @@ class LocalStack:
         return [{"id": m.id, "source": m.source, "destinations": m.destinations, "subject": m.subject,
                  "body": m.body} for m in list(backend.sent_messages) if isinstance(m, Message)]
 
-    def stop(self) -> None:
+    def stop(self, seconds: float = STOP_SECONDS) -> None:
+        """Stop the API, the workers and moto within `seconds`, whatever is in flight: the
+        listening sockets close (the ports are free again), requests still running keep
+        only their own connection, and every thread left is a daemon that cannot hold
+        the process at exit."""
+        deadline = time.monotonic() + seconds
         self._stopping.set()
-        if self._server is not None:
-            self._server.server.shutdown()
-            self._server.server.server_close()
+        if self._api is not None:
+            self._api.stop(deadline)
+        # Idle workers see the flag within a poll (1 s); busy ones get what is left of the
+        # deadline to finish their batch, then are left behind.
         for thread in self._threads:
-            thread.join(timeout=2)
-        if self._moto is not None:
-            self._moto.stop()
+            thread.join(timeout=max(0.0, deadline - time.monotonic() - 0.5))
+        if self._moto is not None:  # last: the API and the workers call it
+            self._moto.stop(deadline)
+
+
+class _ServedInThread:
+    """A socketserver server (Chalice's, or werkzeug's for moto) on a daemon thread."""
+
+    def __init__(self, server, name: str):
+        self.server = server
+        # socketserver's server_close() waits for every request thread by default: a hung
+        # handler would hold the stop (and its ports) forever.
+        server.block_on_close = False
+        server.daemon_threads = True
+        self.thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name=name,
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self, deadline: float) -> None:
+        # shutdown() blocks until serve_forever's loop sees it: ask from a side thread, so
+        # that the deadline holds even if the loop is wedged.
+        threading.Thread(target=self.server.shutdown, name=f"{self.thread.name}-shutdown", daemon=True).start()
+        self.thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        self.server.server_close()
