@@ -4,11 +4,13 @@ runtime, checked before anyone tries to deploy them.
 1. `chalice package --merge-template infra/resources.yaml` → out/sam.yaml + out/deployment.zip
 2. out/ffmpeg-layer.zip: the static ffmpeg from imageio-ffmpeg's manylinux wheel as
    /opt/bin/ffmpeg, attached only to the media functions (see infra/resources.yaml)
-3. checks: the layer holds an executable ffmpeg, the function zip does not carry one,
-   and every function's unzipped size (its zip plus its layers) is under Lambda's 250 MB.
+3. checks: the layer holds an executable ffmpeg, the function zip carries neither ffmpeg
+   nor the local stack (devstack/, moto and the web server moto brings), and every
+   function's unzipped size (its zip plus its layers) is under Lambda's 250 MB.
 """
 import os
 import pathlib
+import re
 import shutil
 import stat
 import subprocess
@@ -19,6 +21,16 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 OUT = ROOT / "out"
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 LAYER_BINARY = "bin/ffmpeg"
+# What only the local stack needs, by the top folder it has in a function zip (Chalice puts
+# app.py, chalicelib/ and the site-packages of requirements.txt at the zip's root).
+LOCAL_ONLY = {
+    "devstack": "the local stack (devstack/)",
+    "chalicelib/local": "the local stack (chalicelib/local/)",
+    "moto": "moto",
+    "werkzeug": "werkzeug (moto's server)",
+    "flask": "flask (moto's server)",
+}
+LOCAL_ONLY_REQUIREMENTS = ("moto", "werkzeug", "flask")
 
 
 def chalice_package(stage: str, out: pathlib.Path = OUT) -> pathlib.Path:
@@ -53,8 +65,31 @@ def unzipped_size(path: pathlib.Path) -> int:
         return sum(item.file_size for item in archive.infolist())
 
 
+def local_only_problems(deployment: pathlib.Path) -> list[str]:
+    """One problem per part of the local stack that `deployment` holds (none: an empty list)."""
+    found: dict[str, list[str]] = {}
+    with zipfile.ZipFile(deployment) as archive:
+        for name in archive.namelist():
+            for folder in LOCAL_ONLY:
+                # The package itself, or its installed metadata (moto-5.2.5.dist-info/).
+                if name.startswith(f"{folder}/") or re.match(rf"{folder}-[^/]*\.(dist|egg)-info/", name, re.I):
+                    found.setdefault(folder, []).append(name)
+    return [f"{deployment.name} holds {LOCAL_ONLY[folder]}: {names[0]}"
+            + (f" and {len(names) - 1} more" if len(names) > 1 else "")
+            + "; the local stack stays out of Lambda packages (devstack/ outside chalicelib/, moto in "
+            "requirements-dev.txt only)" for folder, names in found.items()]
+
+
+def requirements_problems(requirements: pathlib.Path = ROOT / "requirements.txt") -> list[str]:
+    """The Lambda's requirements must not name what only the local stack uses."""
+    named = {re.split(r"[\s\[<>=!~;]", line.strip(), maxsplit=1)[0].lower()
+             for line in requirements.read_text().splitlines() if line.strip() and not line.startswith(("#", "-"))}
+    return [f"{requirements.name} names {name}: it belongs in requirements-dev.txt"
+            for name in LOCAL_ONLY_REQUIREMENTS if name in named]
+
+
 def check(deployment: pathlib.Path, layer: pathlib.Path) -> list[str]:
-    problems = []
+    problems = local_only_problems(deployment)
     with zipfile.ZipFile(layer) as archive:
         entry = next((i for i in archive.infolist() if i.filename == LAYER_BINARY), None)
         if entry is None:
@@ -77,10 +112,11 @@ def check(deployment: pathlib.Path, layer: pathlib.Path) -> list[str]:
 
 def main() -> int:
     stage = sys.argv[1] if len(sys.argv) > 1 else "prod"
-    shutil.rmtree(OUT, ignore_errors=True)
-    chalice_package(stage)
-    layer = build_ffmpeg_layer()
-    problems = check(OUT / "deployment.zip", layer)
+    problems = requirements_problems()  # before packaging: it would fail afterwards anyway
+    if not problems:
+        shutil.rmtree(OUT, ignore_errors=True)
+        chalice_package(stage)
+        problems = check(OUT / "deployment.zip", build_ffmpeg_layer())
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     return 1 if problems else 0
