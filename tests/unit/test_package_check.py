@@ -67,3 +67,21 @@ def test_the_lambda_requirements_leave_moto_to_the_dev_requirements(build_packag
     assert build_package.requirements_problems(ROOT / "requirements.txt") == []
     dev = (ROOT / "requirements-dev.txt").read_text().splitlines()
     assert any(line.startswith("moto[server]==") for line in dev)
+
+
+def test_the_product_imports_neither_the_local_stack_nor_moto():
+    import ast
+
+    local_only = {"devstack", "moto", "werkzeug", "flask"}
+    offenders = []
+    for path in [ROOT / "app.py", *sorted((ROOT / "chalicelib").rglob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules = [node.module or ""]
+            else:
+                continue
+            offenders += [f"{path.relative_to(ROOT)}: {module}" for module in modules
+                          if module.split(".")[0] in local_only or module.startswith("chalicelib.local")]
+    assert offenders == []
