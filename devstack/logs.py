@@ -26,12 +26,13 @@ def prefer_short_lines() -> None:
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 
-def use_short_lines() -> int:
-    """Once the app is loaded: every Powertools handler prints `short_line`s; returns how many."""
+def use_short_lines(loggers: list[logging.Logger] | None = None) -> int:
+    """Once the app is loaded: every Powertools handler (of `loggers`, or of every logger)
+    prints `short_line`s; returns how many."""
     from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
     changed = 0
-    for handler in _handlers():
+    for handler in _handlers(loggers):
         if isinstance(handler.formatter, LambdaPowertoolsFormatter):
             handler.formatter.json_serializer = short_line
             changed += 1
@@ -54,6 +55,21 @@ def short_line(log: dict) -> str:
     return " ".join(parts) + ("  " + " ".join(details) if details else "")
 
 
+def short_request_lines(server, app, config) -> None:
+    """Chalice's local server logs each request Apache-style on stderr; here it is one short
+    line like the others: `20:47:23 HTTP  POST /api/data/tasks/…/working-files/new 201`."""
+    import functools
+
+    from chalice.local import ChaliceRequestHandler
+
+    class ShortLineRequestHandler(ChaliceRequestHandler):
+        def log_request(self, code="-", size="-") -> None:
+            status = getattr(code, "value", code)  # an HTTPStatus, or a number
+            print_block(f"{datetime.datetime.now():%H:%M:%S} HTTP  {self.command} {_short(self.path, 160)} {status}")
+
+    server.RequestHandlerClass = functools.partial(ShortLineRequestHandler, app_object=app, config=config)
+
+
 def print_block(text: str) -> None:
     """Print `text` whole: log handlers wait until it is out."""
     handlers = _handlers()
@@ -67,9 +83,10 @@ def print_block(text: str) -> None:
             handler.release()
 
 
-def _handlers() -> list[logging.Handler]:
-    loggers = [logging.getLogger()] + [
-        logger for logger in list(logging.Logger.manager.loggerDict.values()) if isinstance(logger, logging.Logger)]
+def _handlers(loggers: list[logging.Logger] | None = None) -> list[logging.Handler]:
+    if loggers is None:
+        loggers = [logging.getLogger()] + [
+            logger for logger in list(logging.Logger.manager.loggerDict.values()) if isinstance(logger, logging.Logger)]
     found: dict[int, logging.Handler] = {}
     for logger in loggers:
         for handler in logger.handlers:
@@ -77,9 +94,9 @@ def _handlers() -> list[logging.Handler]:
     return list(found.values())
 
 
-def _short(value) -> str:
+def _short(value, longest: int = _LONGEST_VALUE) -> str:
     text = value if isinstance(value, str) else json.dumps(value, default=str, separators=(",", ":"))
-    return text if len(text) <= _LONGEST_VALUE else text[:_LONGEST_VALUE - 1] + "…"
+    return text if len(text) <= longest else text[:longest - 1] + "…"
 
 
 def _exception_summary(trace: str) -> str:

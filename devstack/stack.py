@@ -149,6 +149,9 @@ class LocalStack:
         from chalice.local import create_local_server
 
         local_server = create_local_server(self.app, self._config, "127.0.0.1", self.api_port)
+        if self.short_logs:
+            from devstack import logs
+            logs.short_request_lines(local_server.server, self.app, self._config)
         self._api = _ServedInThread(local_server.server, "api")
 
     # --- inspection and stop ---------------------------------------------------------
