@@ -27,8 +27,9 @@ venv: $(VENV)/.installed
 test: venv
 	$(PY) -m pytest -q -n 2 tests
 
+# `make run RUN_ARGS="--api-port 8080 --no-demo"`; `python -m devstack.serve --help` lists them.
 run: venv
-	$(PY) -m devstack.serve
+	$(PY) -m devstack.serve $(RUN_ARGS)
 
 package: venv
 	$(PY) infra/build_package.py prod
@@ -36,7 +37,7 @@ package: venv
 # cfn-lint reads the packaged (merged) template, so `lint` packages first.
 lint: package
 	$(VENV)/bin/cfn-lint out/sam.yaml
-	$(VENV)/bin/ruff check --line-length 120 --select E,F,W,B --ignore B008 --per-file-ignores "tests/media/test_media_probe.py:E501" app.py chalicelib tests bench infra
+	$(VENV)/bin/ruff check --line-length 120 --select E,F,W,B --ignore B008 --per-file-ignores "tests/media/test_media_probe.py:E501" app.py chalicelib tests bench infra devstack
 
 bench: venv
 	$(PY) bench/aws_calls.py

@@ -40,7 +40,7 @@ def _moto_buckets(moto_port: int) -> list[str]:
 
 def test_a_stopped_stack_starts_again_at_once_on_the_same_ports(served, ports):
     first = served(*ports)
-    for _ in range(20):  # connections the stop leaves in TIME_WAIT
+    for _ in range(20):  # connections, each leaving a socket in TIME_WAIT once closed
         assert anonymous_projects_answer(first) == 401
     assert _moto_buckets(ports[0])
 
