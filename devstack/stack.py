@@ -152,6 +152,9 @@ class LocalStack:
         if self.short_logs:
             from devstack import logs
             logs.short_request_lines(local_server.server, self.app, self._config)
+        # socketserver listens with a backlog of 5; bursts of concurrent clients (gazu
+        # scripts, the concurrency tests) would see resets on a busy machine.
+        local_server.server.socket.listen(128)
         self._api = _ServedInThread(local_server.server, "api")
 
     # --- inspection and stop ---------------------------------------------------------
