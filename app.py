@@ -2,9 +2,9 @@
 
 Only wiring lives here: blueprints under /api (gazu's host) and at the root (Zype's),
 event handlers, and the Lambda functions Step Functions runs."""
-from chalice import Chalice
+from chalice import Chalice, ConvertToMiddleware
 
-from chalicelib import models
+from chalicelib import models, observability
 from chalicelib.api import (
     auth_routes,
     data_routes,
@@ -24,6 +24,15 @@ app = Chalice(app_name="reelbase")
 app.api.binary_types.extend(["multipart/form-data", "video/mp4", "image/png", "application/zip"])
 
 models.configure()
+
+# Every entry point logs with its Lambda context and a correlation id, and flushes its
+# metrics when it ends (chalicelib/observability.py). API requests are correlated by
+# API Gateway's request id, build steps by their Step Functions execution; SQS batches
+# set one per message (previews.pipeline.process_batch).
+app.register_middleware(ConvertToMiddleware(observability.invocation(observability.API_REQUEST_ID)), "http")
+app.register_middleware(observability.count_server_errors, "http")
+app.register_middleware(ConvertToMiddleware(observability.invocation()), "sqs")
+app.register_middleware(ConvertToMiddleware(observability.invocation(observability.EXECUTION_NAME)), "pure_lambda")
 
 app.register_blueprint(auth_routes.blueprint, url_prefix="/api")
 app.register_blueprint(data_routes.blueprint, url_prefix="/api")
