@@ -10,7 +10,8 @@ chunk and the join. Normalized previews share every stream parameter, so chunks 
 the join are stream copies; inputs that differ are re-encoded onto the project canvas.
 
 Temporary objects of a build (its plan) live under its scratch prefix, removed when
-the build ends either way; chunks are a cache, kept for later builds."""
+the build ends either way; chunks are a cache, kept for later builds. What each state
+receives and returns is typed in `build_states`."""
 import hashlib
 import json
 import os
