@@ -18,7 +18,9 @@ from chalicelib.config import settings
 from chalicelib.services.playlists import build_pipeline
 from chalicelib.services.previews import pipeline
 
-app = Chalice(app_name="reelbase")
+# Chalice's own log is the logger named after the app, which is also Powertools' logger
+# (service "reelbase"): Chalice must not give it a plain-text handler and the ERROR level.
+app = Chalice(app_name="reelbase", configure_logs=False)
 # Downloads redirect to S3, but small binary bodies (multipart uploads, PNG frames)
 # still cross API Gateway and must not be mangled into text.
 app.api.binary_types.extend(["multipart/form-data", "video/mp4", "image/png", "application/zip"])

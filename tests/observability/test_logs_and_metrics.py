@@ -1,6 +1,7 @@
 """The app's log stream as CloudWatch would receive it from the local stack: one
 correlation id per API request, SQS message and build execution on every line, and the
 EMF metrics a studio graphs (previews normalized, builds, emails, server errors)."""
+import logging
 import time
 
 from log_stream import units, values
@@ -104,6 +105,13 @@ def test_an_unexpected_error_counts_as_a_server_error(api, studio, emf, log_line
     assert units(errors)["ServerErrors"] == "Count" and values(errors, "ServerErrors") == [1.0]
     (logged,) = log_lines.since(mark, message="unhandled error")
     assert logged["correlation_id"] and logged["exception_name"] == "RuntimeError"
+
+
+def test_chalice_logs_through_the_app_logger_unchanged(stack):
+    """Chalice's log (named after the app) is Powertools' logger: one JSON handler, INFO."""
+    assert stack.app.log is logging.getLogger(observability.SERVICE)
+    assert stack.app.log.handlers == [observability.logger.registered_handler]
+    assert stack.app.log.getEffectiveLevel() == logging.INFO
 
 
 def test_a_metric_that_cannot_be_recorded_fails_nothing(log_lines):
