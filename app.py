@@ -2,9 +2,9 @@
 
 Only wiring lives here: blueprints under /api (gazu's host) and at the root (Zype's),
 event handlers, and the Lambda functions Step Functions runs."""
-from chalice import Chalice
+from chalice import Chalice, ConvertToMiddleware
 
-from chalicelib import models
+from chalicelib import models, observability
 from chalicelib.api import (
     auth_routes,
     data_routes,
@@ -18,12 +18,23 @@ from chalicelib.config import settings
 from chalicelib.services.playlists import build_pipeline
 from chalicelib.services.previews import pipeline
 
-app = Chalice(app_name="reelbase")
+# Chalice's own log is the logger named after the app, which is also Powertools' logger
+# (service "reelbase"): Chalice must not give it a plain-text handler and the ERROR level.
+app = Chalice(app_name="reelbase", configure_logs=False)
 # Downloads redirect to S3, but small binary bodies (multipart uploads, PNG frames)
 # still cross API Gateway and must not be mangled into text.
 app.api.binary_types.extend(["multipart/form-data", "video/mp4", "image/png", "application/zip"])
 
 models.configure()
+
+# Every entry point logs with its Lambda context and a correlation id, and flushes its
+# metrics when it ends (chalicelib/observability.py). API requests are correlated by
+# API Gateway's request id, build steps by their Step Functions execution; SQS batches
+# set one per message (previews.pipeline.process_batch).
+app.register_middleware(ConvertToMiddleware(observability.invocation(observability.API_REQUEST_ID)), "http")
+app.register_middleware(observability.count_server_errors, "http")
+app.register_middleware(ConvertToMiddleware(observability.invocation()), "sqs")
+app.register_middleware(ConvertToMiddleware(observability.invocation(observability.EXECUTION_NAME)), "pure_lambda")
 
 app.register_blueprint(auth_routes.blueprint, url_prefix="/api")
 app.register_blueprint(data_routes.blueprint, url_prefix="/api")

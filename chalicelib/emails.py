@@ -4,12 +4,9 @@ Every email carries a text and an HTML part; links are written out in full in bo
 reader whose client strips HTML (or a person reading the local stack's log) can use them."""
 import html
 
-from aws_lambda_powertools import Logger
-
 from chalicelib import aws
 from chalicelib.config import settings
-
-logger = Logger(service="reelbase-emails", child=False)
+from chalicelib.observability import add_metric, logger
 
 
 def send(to: str, subject: str, paragraphs: list[str], links: list[tuple[str, str]] = ()) -> str:
@@ -20,12 +17,17 @@ def send(to: str, subject: str, paragraphs: list[str], links: list[tuple[str, st
     # The configuration set (infra/resources.yaml) records bounces and complaints.
     configuration_set = settings().ses_configuration_set
     configuration = {"ConfigurationSetName": configuration_set} if configuration_set else {}
-    answer = aws.client("ses").send_email(
-        **configuration,
-        Source=settings().ses_sender,
-        Destination={"ToAddresses": [to]},
-        Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
-                 "Body": {"Text": {"Data": text, "Charset": "UTF-8"},
-                          "Html": {"Data": f"<html><body>{body_html}</body></html>", "Charset": "UTF-8"}}})
+    try:
+        answer = aws.client("ses").send_email(
+            **configuration,
+            Source=settings().ses_sender,
+            Destination={"ToAddresses": [to]},
+            Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
+                     "Body": {"Text": {"Data": text, "Charset": "UTF-8"},
+                              "Html": {"Data": f"<html><body>{body_html}</body></html>", "Charset": "UTF-8"}}})
+    except Exception:
+        add_metric("EmailsFailed")
+        raise
+    add_metric("EmailsSent")
     logger.info("email sent", extra={"to": to, "subject": subject, "message_id": answer["MessageId"]})
     return answer["MessageId"]

@@ -5,12 +5,9 @@ An event is news about a change that is already stored, so failing to publish it
 not undo or fail the change: it is logged instead (Zou's realtime bus behaves the same)."""
 import json
 
-from aws_lambda_powertools import Logger
-
 from chalicelib import aws
 from chalicelib.config import settings
-
-logger = Logger(service="reelbase-events", child=False)
+from chalicelib.observability import logger
 
 SOURCE = "reelbase.zou"
 _PUT_EVENTS_LIMIT = 10  # entries per PutEvents call

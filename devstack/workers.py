@@ -2,9 +2,7 @@
 handlers, as the Lambda event source mapping does in the cloud."""
 import threading
 
-from aws_lambda_powertools import Logger
-
-logger = Logger(service="reelbase-local", child=False)
+from chalicelib.observability import logger
 
 
 def start_sqs_workers(app, stopping: threading.Event) -> list[threading.Thread]:

@@ -3,16 +3,14 @@ JSON parsing, and domain exceptions turned into Zou-shaped JSON errors."""
 import json
 from dataclasses import dataclass, field
 
-from aws_lambda_powertools import Logger
 from chalice import Response
 
 from chalicelib import auth
 from chalicelib.config import settings
 from chalicelib.errors import DomainError, InternalError, Invalid, TooLarge
 from chalicelib.ids import canonical_uuid
+from chalicelib.observability import logger
 from chalicelib.services.previews.links import Processing
-
-logger = Logger(service="reelbase-api", child=False)
 
 # Bodies the routes accept; Chalice answers 415 for any other Content-Type.
 BODY_TYPES = [

@@ -10,14 +10,14 @@ chunk and the join. Normalized previews share every stream parameter, so chunks 
 the join are stream copies; inputs that differ are re-encoded onto the project canvas.
 
 Temporary objects of a build (its plan) live under its scratch prefix, removed when
-the build ends either way; chunks are a cache, kept for later builds."""
+the build ends either way; chunks are a cache, kept for later builds. What each state
+receives and returns is typed in `build_states`."""
 import hashlib
 import json
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
 from chalicelib import emails, storage
@@ -25,11 +25,20 @@ from chalicelib.config import settings
 from chalicelib.errors import Conflict
 from chalicelib.media import MediaError, concat_movies
 from chalicelib.models import records
+from chalicelib.observability import logger
 from chalicelib.services.playlists import builds, entry_previews
+from chalicelib.services.playlists.build_states import (
+    ChunkInput,
+    ChunkOutput,
+    FailInput,
+    FailOutput,
+    JoinInput,
+    JoinOutput,
+    PlanInput,
+    PlanOutput,
+)
 from chalicelib.services.production import names
 from chalicelib.services.production.canvas import build_canvas
-
-logger = Logger(service="reelbase-build", child=False)
 
 # Part of every chunk's key: bump it when chunks are made differently, so that chunks
 # cached by an older version are not reused.
@@ -43,7 +52,7 @@ class BuildFailed(Exception):
 
 # --- PlanChunks ----------------------------------------------------------------------
 
-def plan(event: dict) -> dict:
+def plan(event: PlanInput) -> PlanOutput:
     build_job = _running_job(event["build_job_id"])
     playlist = records.get(build_job["playlist_id"])
     project = records.get(build_job["project_id"])
@@ -73,8 +82,7 @@ def plan(event: dict) -> dict:
                                      "movie_count": len(movies)})
     logger.info("build planned", extra={"build_job_id": build_job["id"], "movies": len(movies),
                                         "chunks": len(chunks)})
-    return {"build_job_id": build_job["id"],
-            "chunks": [{"build_job_id": build_job["id"], "index": chunk["index"]} for chunk in chunks]}
+    return PlanOutput(chunks=[chunk["index"] for chunk in chunks])
 
 
 def playlist_movies(playlist: dict, project: dict) -> list[dict]:
@@ -108,7 +116,7 @@ def _read_plan(build_job_id: str) -> dict:
 
 # --- BuildChunks (one invocation per chunk) ------------------------------------------
 
-def build_chunk(event: dict) -> dict:
+def build_chunk(event: ChunkInput) -> ChunkOutput:
     build_job_id, index = event["build_job_id"], event["index"]
     build_plan = _read_plan(build_job_id)
     chunk = build_plan["chunks"][index]
@@ -116,7 +124,7 @@ def build_chunk(event: dict) -> dict:
     cached = storage.head(key)
     if cached is not None:
         _count_chunk(build_job_id, reused=True)
-        return {"index": index, "key": chunk["key"], "reused": True, **_chunk_facts(cached["metadata"])}
+        return _chunk_output(index, chunk["key"], True, cached["metadata"])
     with tempfile.TemporaryDirectory(prefix="chunk-") as work_dir:
         inputs = _download([storage.preview_key(i["id"], "movie") for i in chunk["inputs"]], work_dir,
                            [i["id"] for i in chunk["inputs"]])
@@ -130,11 +138,12 @@ def build_chunk(event: dict) -> dict:
         metadata = {"method": joined.method, "duration": f"{joined.info.duration:.6f}"}
         storage.upload_file(out, key, "video/mp4", metadata=metadata)
     _count_chunk(build_job_id, reused=False)
-    return {"index": index, "key": chunk["key"], "reused": False, **_chunk_facts(metadata)}
+    return _chunk_output(index, chunk["key"], False, metadata)
 
 
-def _chunk_facts(metadata: dict) -> dict:
-    return {"method": metadata.get("method", "copy"), "duration": float(metadata.get("duration") or 0)}
+def _chunk_output(index: int, key: str, reused: bool, metadata: dict) -> ChunkOutput:
+    return ChunkOutput(index=index, key=key, reused=reused, method=metadata.get("method", "copy"),
+                       duration=float(metadata.get("duration") or 0))
 
 
 def _download(keys: list[str], work_dir: str, labels: list[str]) -> list[str]:
@@ -165,7 +174,7 @@ def _count_chunk(build_job_id: str, reused: bool) -> None:
 
 # --- JoinChunks ------------------------------------------------------------------------
 
-def join(event: dict) -> dict:
+def join(event: JoinInput) -> JoinOutput:
     build_job_id = event["build_job_id"]
     built = sorted(event["built"], key=lambda chunk: chunk["index"])
     out_key = storage.playlist_build_key(build_job_id)
@@ -190,14 +199,14 @@ def join(event: dict) -> dict:
     storage.delete_prefix(storage.build_scratch_prefix(build_job_id))
     if build_job is None or build_job["status"] != "succeeded":
         storage.delete_keys([out_key])  # deleted (or ended) while it was being built
-        return {"build_job_id": build_job_id, "status": "discarded"}
+        return JoinOutput(build_job_id=build_job_id, status="discarded")
     _email_without_failing(_email_success, build_job)
-    return {"build_job_id": build_job_id, "status": "succeeded"}
+    return JoinOutput(build_job_id=build_job_id, status="succeeded")
 
 
 # --- MarkFailed ------------------------------------------------------------------------
 
-def fail(event: dict) -> dict:
+def fail(event: FailInput) -> FailOutput:
     build_job_id = event["build_job_id"]
     reason = failure_reason(event.get("error") or {})
     build_job = builds.finish(build_job_id, "failed", {"failure_reason": reason})
@@ -207,7 +216,7 @@ def fail(event: dict) -> dict:
         storage.delete_keys([storage.playlist_build_key(build_job_id)])
         _email_without_failing(_email_failure, build_job)
     logger.info("build failed", extra={"build_job_id": build_job_id, "reason": reason})
-    return {"build_job_id": build_job_id, "status": "failed", "failure_reason": reason}
+    return FailOutput(build_job_id=build_job_id, status="failed", failure_reason=reason)
 
 
 def failure_reason(error: dict) -> str:

@@ -4,19 +4,18 @@ machine in infra/resources.yaml, see `build_pipeline`), read, list, delete, down
 A BuildJob record is a child of its playlist: `running` → `succeeded` | `failed`, with
 the progress of its chunks (`chunks_done` of `chunks_total`, `chunks_reused` of them
 taken from earlier builds) and, when it failed, `failure_reason`."""
+import datetime
 import json
 from dataclasses import dataclass
-
-from aws_lambda_powertools import Logger
 
 from chalicelib import auth, aws, events, storage
 from chalicelib.auth import Caller
 from chalicelib.config import settings
 from chalicelib.errors import Invalid, NotFound
 from chalicelib.models import records
+from chalicelib.observability import MetricUnit, add_metric, logger
+from chalicelib.services.playlists.build_states import BuildInput
 from chalicelib.services.production import data, names
-
-logger = Logger(service="reelbase-builds", child=False)
 
 BUILD_RETRY_AFTER = 3  # seconds gazu waits before asking again for a running build
 
@@ -47,7 +46,7 @@ def start_build(caller: Caller, playlist_id: str, full: bool = False) -> dict:
     try:
         aws.client("stepfunctions").start_execution(
             stateMachineArn=settings().build_state_machine_arn, name=build_job["id"],
-            input=json.dumps({"build_job_id": build_job["id"]}))
+            input=json.dumps(BuildInput(build_job_id=build_job["id"])))
     except Exception as error:
         logger.exception("build not started", extra={"build_job_id": build_job["id"]})
         finish(build_job["id"], "failed", {"failure_reason": f"The build could not be started: {error}"})
@@ -76,7 +75,22 @@ def finish(build_job_id: str, status: str, extra: dict) -> dict | None:
     if updated is not None and ended:
         events.publish("build-job:update", {"build_job_id": build_job_id, "playlist_id": updated["playlist_id"],
                                             "status": updated["status"]}, updated["project_id"])
+        _measure_ended(updated)
     return updated
+
+
+def _measure_ended(build_job: dict) -> None:
+    """BuildsSucceeded with its time and chunks, or BuildsFailed with its time."""
+    started, ended = (datetime.datetime.fromisoformat(build_job[key]) for key in ("created_at", "ended_at"))
+    seconds = (ended - started).total_seconds()
+    if build_job["status"] == "succeeded":
+        add_metric("BuildsSucceeded")
+        add_metric("BuildSeconds", seconds, MetricUnit.Seconds)
+        add_metric("BuildChunks", build_job.get("chunks_total") or 0)
+        add_metric("BuildChunksReused", build_job.get("chunks_reused") or 0)
+    else:
+        add_metric("BuildsFailed")
+        add_metric("FailedBuildSeconds", seconds, MetricUnit.Seconds)
 
 
 def _job_in_playlist(caller: Caller, playlist_id: str, build_job_id: str, supervisor_access: bool) -> dict:

@@ -24,14 +24,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
-from aws_lambda_powertools import Logger
-
 from chalicelib import media, storage
 from chalicelib.models import records
+from chalicelib.observability import MetricUnit, add_metric, logger, set_correlation_id
 from chalicelib.services.previews import index, previews
 from chalicelib.services.production import canvas
-
-logger = Logger(service="reelbase-previews", child=False)
 
 # The low-definition movie is a lighter stream for review over slow links, not what
 # playlists join (they stream-copy `movie.mp4`), so it is encoded at x264's `veryfast`:
@@ -77,6 +74,7 @@ def process_batch(event: dict, context, handle_object) -> dict:
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
     def record_handler(record, lambda_context):
+        set_correlation_id(record.message_id)
         try:
             _handle_message(record, lambda_context, handle_object)
         except Exception:
@@ -158,6 +156,9 @@ def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
     _advance(job, {**_movie_fields(movie_info, os.path.getsize(movie)), "data": original}, ["low"])
     storage.upload_file(movie, storage.preview_key(preview["id"], "movie"), "video/mp4")
     _advance(job, {}, ["movie"], done=True)
+    add_metric("PreviewsNormalized")
+    add_metric("PreviewNormalizeSeconds", time.time() - job.started, MetricUnit.Seconds)
+    add_metric("PreviewNormalizeBytes", obj.size, MetricUnit.Bytes)  # of the original
 
 
 def _movie_fields(info: media.MovieInfo, file_size: int) -> dict:
@@ -285,6 +286,7 @@ def claim(preview_id: str, stage: str, lease_seconds: float) -> Job | None:
         return None
     if "broken" in outcome and changed:
         index.record_preview(body)
+        add_metric("PreviewsBroken")
         logger.warning("preview broken", extra={**log, "reason": outcome["broken"]})
         return None
     if not changed:
@@ -335,6 +337,7 @@ def mark_broken(preview_id: str, stage: str, reason: str) -> None:
     body, changed = records.transition(preview_id, decide, expected_kind=previews.KIND)
     if changed:
         index.record_preview(body)
+        add_metric("PreviewsBroken")
 
 
 def release(preview_id: str, stage: str) -> None:
