@@ -77,11 +77,10 @@ def new_preview(person: dict, task: dict, *, revision: int = 0, extra_of: dict |
     return previews.add_preview(caller, task["id"], posted["id"], {"revision": revision})
 
 
-def upload_preview(person: dict, task: dict, path: str, *, revision: int = 0, extra_of: dict | None = None,
-                   comment: str = "new take", timeout: float = 180) -> dict:
+def start_upload(person: dict, task: dict, path: str, *, revision: int = 0, extra_of: dict | None = None,
+                 comment: str = "new take") -> dict:
     """A new preview of `task` (see `new_preview`) with the file at `path` PUT to its
-    presigned S3 URL, returned once the pipeline's workers have made it `ready` (raises
-    when it ends up anything else)."""
+    presigned S3 URL; returns it `processing` (the S3 event has started the workers)."""
     import requests
 
     from chalicelib.services.previews import uploads
@@ -92,6 +91,14 @@ def upload_preview(person: dict, task: dict, path: str, *, revision: int = 0, ex
     with open(path, "rb") as source:
         put = requests.put(upload["url"], data=source, headers=upload["headers"], timeout=60)
     put.raise_for_status()
+    return preview
+
+
+def upload_preview(person: dict, task: dict, path: str, *, revision: int = 0, extra_of: dict | None = None,
+                   comment: str = "new take", timeout: float = 180) -> dict:
+    """`start_upload`, returned once the pipeline's workers have made the preview `ready`
+    (raises when it ends up anything else)."""
+    preview = start_upload(person, task, path, revision=revision, extra_of=extra_of, comment=comment)
     return wait_until_processed(preview["id"], timeout)
 
 
@@ -114,15 +121,9 @@ def _default_status_id() -> str:
 @functools.lru_cache(maxsize=64)
 def normalized_clip(seconds: float, fps: str, width: int, height: int, pattern: str = PATTERNS[0],
                     preset: str = "ultrafast") -> str:
-    """A normalized movie of `seconds` (made once per process and arguments)."""
-    _WORK_DIR.mkdir(parents=True, exist_ok=True)
-    stem = f"{pattern}-{seconds:g}s-{width}x{height}-{fps.replace('/', '_')}-{preset}"
-    source, normalized = _WORK_DIR / f"{stem}-source.mp4", _WORK_DIR / f"{stem}.mp4"
-    subprocess.run([ffmpeg_binary(), "-nostdin", "-loglevel", "error", "-y",
-                    "-f", "lavfi", "-i", f"{pattern}=size={width}x{height}:rate={fps}:duration={seconds}",
-                    "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-shortest", str(source)],
-                   check=True)
+    """A normalized movie of `seconds` (made once per process and arguments), for `add_ready_preview`."""
+    source = source_clip(seconds, fps, width, height, pattern)
+    normalized = pathlib.Path(source).with_name(pathlib.Path(source).stem + f"-normalized-{preset}.mp4")
     normalize_movie(str(source), str(normalized), fps, width, height, preset=preset)
     return str(normalized)
 
@@ -131,8 +132,9 @@ def add_ready_preview(task: dict, movie_path: str | None = None, *, extension: s
                       content: bytes | None = None, revision: int | None = None, position: int = 1,
                       duration: float | None = None, width: int | None = None, height: int | None = None,
                       created_at: str | None = None, status: str = "ready") -> dict:
-    """Store a processed preview of `task` (a movie from `movie_path`, or raw `content`
-    for pictures and other files) the way the preview pipeline does; returns its body."""
+    """Store a `ready` preview of `task` without the pipeline: the movie at `movie_path`
+    (or raw `content` for other files) and the record, but no low-definition movie, pictures
+    or tile. For the build benchmark only: the demo and the tests use `upload_preview`."""
     from chalicelib.media import probe_movie
 
     if revision is None:
