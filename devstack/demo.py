@@ -104,7 +104,8 @@ def seed_playlist(seeded: dict) -> dict:
         task = next(t for t in seeded["tasks"] if t["entity_id"] == shot["id"] and t["task_type_id"] == animation)
         clip = sample_media.source_clip(**DEMO_CLIP, pattern=sample_media.PATTERNS[number % 6])
         uploading[shot["id"]] = sample_media.start_upload(seeded["people"]["manager"], task, clip,
-                                                          comment="first pass")
+                                                          comment="first pass",
+                                                          filename=f"{shot['name'].lower()}_animation.mp4")
     # Uploaded together, then waited for: the workers normalize one while making another's pictures.
     for shot_id, preview in uploading.items():
         summaries[shot_id] = [sample_media.wait_until_processed(preview["id"])]

@@ -78,15 +78,16 @@ def new_preview(person: dict, task: dict, *, revision: int = 0, extra_of: dict |
 
 
 def start_upload(person: dict, task: dict, path: str, *, revision: int = 0, extra_of: dict | None = None,
-                 comment: str = "new take") -> dict:
+                 comment: str = "new take", filename: str | None = None) -> dict:
     """A new preview of `task` (see `new_preview`) with the file at `path` PUT to its
-    presigned S3 URL; returns it `processing` (the S3 event has started the workers)."""
+    presigned S3 URL under `filename` (its original name; by default one from the task and
+    revision); returns it `processing` (the S3 event has started the workers)."""
     import requests
 
     from chalicelib.services.previews import uploads
 
     preview = new_preview(person, task, revision=revision, extra_of=extra_of, comment=comment)
-    filename = f"{task['id'][:8]}_v{preview['revision']}{pathlib.Path(path).suffix}"
+    filename = filename or f"{task['id'][:8]}_v{preview['revision']}{pathlib.Path(path).suffix}"
     upload = uploads.request_upload(auth.Caller(person), preview["id"], {"filename": filename})["upload"]
     with open(path, "rb") as source:
         put = requests.put(upload["url"], data=source, headers=upload["headers"], timeout=60)
@@ -108,7 +109,7 @@ def wait_until_processed(preview_id: str, timeout: float = 180) -> dict:
     while (preview := records.get(preview_id))["status"] == "processing":
         if time.monotonic() > deadline:
             raise TimeoutError(f"preview {preview_id} still processing after {timeout:g} s: {preview.get('pipeline')}")
-        time.sleep(0.05)
+        time.sleep(0.1)
     if preview["status"] != "ready":
         raise RuntimeError(f"preview {preview_id} is {preview['status']}: {preview.get('status_reason')}")
     return preview
