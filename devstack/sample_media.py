@@ -88,10 +88,12 @@ def start_upload(person: dict, task: dict, path: str, *, revision: int = 0, extr
 
     preview = new_preview(person, task, revision=revision, extra_of=extra_of, comment=comment)
     filename = filename or f"{task['id'][:8]}_v{preview['revision']}{pathlib.Path(path).suffix}"
-    upload = uploads.request_upload(auth.Caller(person), preview["id"], {"filename": filename})["upload"]
+    caller = auth.Caller(person)
+    upload = uploads.request_upload(caller, preview["id"], {"filename": filename, "size": os.path.getsize(path)})
     with open(path, "rb") as source:
         put = requests.put(upload["url"], data=source, headers=upload["headers"], timeout=60)
     put.raise_for_status()
+    uploads.complete_upload(caller, preview["id"], {})  # checks that S3 holds what was announced
     return preview
 
 
