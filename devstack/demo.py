@@ -78,27 +78,40 @@ def tokens_for(person: dict) -> dict:
     return auth.issue_tokens(person)
 
 
+# The demo's generated uploads: short and small, so that `make run` is up in seconds (the
+# pipeline scales them to the project's fps and 1280x720, as it does any upload).
+DEMO_CLIP = {"seconds": 2, "fps": "25", "width": 320, "height": 180}
+
+
 def seed_playlist(seeded: dict) -> dict:
     """A demo review playlist of the demo shots, each pinned to its Animation preview.
 
-    Shots without previews get short generated ones (normalized as the preview pipeline
-    would), so that the README tour can build a movie right after `make run` starts."""
+    Shots without previews get one the way a studio makes it: the manager uploads a short
+    generated clip to its presigned URL and the pipeline's workers normalize it and make its
+    pictures. Returns once they are ready, so that the README tour can download them and
+    build a movie right after `make run` starts."""
     from chalicelib.models import records
     from chalicelib.services.previews import index
     from devstack import sample_media
 
     project = seeded["project"]
     animation = seeded["task_types"]["Animation"]["id"]
-    fps, width, height = sample_media.project_canvas(project)
     summaries = index.previews_by_entity([shot["id"] for shot in seeded["shots"]])
-    entries = []
+    uploading = {}
     for number, shot in enumerate(seeded["shots"]):
-        previews = summaries[shot["id"]]
-        if not previews:
-            task = next(t for t in seeded["tasks"] if t["entity_id"] == shot["id"] and t["task_type_id"] == animation)
-            clip = sample_media.normalized_clip(2, fps, width, height, sample_media.PATTERNS[number % 6])
-            previews = [sample_media.add_ready_preview(task, clip)]
-        newest = max(previews, key=lambda p: (p.get("revision") or 0, p.get("created_at") or ""))
+        if summaries[shot["id"]]:
+            continue
+        task = next(t for t in seeded["tasks"] if t["entity_id"] == shot["id"] and t["task_type_id"] == animation)
+        clip = sample_media.source_clip(**DEMO_CLIP, pattern=sample_media.PATTERNS[number % 6])
+        uploading[shot["id"]] = sample_media.start_upload(seeded["people"]["manager"], task, clip,
+                                                          comment="first pass",
+                                                          filename=f"{shot['name'].lower()}_animation.mp4")
+    # Uploaded together, then waited for: the workers normalize one while making another's pictures.
+    for shot_id, preview in uploading.items():
+        summaries[shot_id] = [sample_media.wait_until_processed(preview["id"])]
+    entries = []
+    for shot in seeded["shots"]:
+        newest = max(summaries[shot["id"]], key=lambda p: (p.get("revision") or 0, p.get("created_at") or ""))
         entries.append({"entity_id": shot["id"], "preview_file_id": newest["id"]})
     playlist = records.create("Playlist", {
         "name": "Demo review", "project_id": project["id"], "episode_id": None, "task_type_id": animation,

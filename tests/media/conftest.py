@@ -1,14 +1,11 @@
 """Clips generated once per test session with the bundled ffmpeg (lavfi testsrc/sine).
 
-Debian's ffprobe is the independent judge of what our ffmpeg wrote; it is not
-part of the product (Lambda has no ffprobe), so tests that need it fail loudly
-when it is missing rather than skipping.
+PyAV (tests/media_streams.py), with FFmpeg libraries of its own, is the independent judge
+of what our ffmpeg wrote.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,6 +13,7 @@ import pytest
 
 from chalicelib.media import normalize_movie
 from chalicelib.media.ffmpeg import ffmpeg_binary
+from tests.media_streams import read_streams
 
 PROJECT_FPS = "25.000"
 PROJECT_WIDTH = 1280
@@ -83,34 +81,6 @@ def normalized_pair(media_dir, clip_4x3_with_audio, clip_wide_silent) -> dict:
 
 
 @pytest.fixture(scope="session")
-def ffprobe() -> str:
-    path = shutil.which("ffprobe")
-    if path is None:
-        pytest.fail(
-            "ffprobe not found on PATH: the media tests check outputs with Debian's ffprobe; "
-            "install it with `apt-get install -y --no-install-recommends ffmpeg` (as .ci/run does)"
-        )
-    return path
-
-
-@pytest.fixture(scope="session")
-def probe_streams(ffprobe):
-    """ffprobe's view of a file: {"video": {...}, "audio": {...} or None, "format": {...}, "count": n}."""
-
-    def probe(path) -> dict:
-        output = subprocess.run(
-            [ffprobe, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        parsed = json.loads(output)
-        streams = parsed["streams"]
-        return {
-            "video": next(s for s in streams if s["codec_type"] == "video"),
-            "audio": next((s for s in streams if s["codec_type"] == "audio"), None),
-            "format": parsed["format"],
-            "count": len(streams),
-        }
-
-    return probe
+def probe_streams():
+    """PyAV's view of a file: {"video": {...}, "audio": {...} or None, "format": {...}, "count": n}."""
+    return read_streams

@@ -1,4 +1,3 @@
-import subprocess
 from fractions import Fraction
 
 import pytest
@@ -6,6 +5,7 @@ from PIL import Image
 
 from chalicelib.media import extract_frame, normalize_movie
 from chalicelib.media.encoding import canvas_size, fps_fraction, low_def_size
+from tests.media_streams import frame_types
 
 # What must be identical for `-f concat -c copy` to produce a valid file.
 VIDEO_KEYS = (
@@ -31,18 +31,18 @@ def test_differently_shaped_clips_normalize_to_identical_stream_parameters(norma
             "codec_name": "h264",
             "profile": "High",
             "pix_fmt": "yuv420p",
-            "time_base": "1/12800",
-            "r_frame_rate": "25/1",
+            "time_base": Fraction(1, 12800),
+            "r_frame_rate": 25,
             "width": 1280,
             "height": 720,
-            "sample_aspect_ratio": "1:1",
+            "sample_aspect_ratio": 1,
         }
         # The clip that had no audio gets the same silent track format as the resampled one.
         assert {key: probed["audio"][key] for key in AUDIO_KEYS} == {
             "codec_name": "aac",
             "profile": "LC",
-            "time_base": "1/48000",
-            "sample_rate": "48000",
+            "time_base": Fraction(1, 48000),
+            "sample_rate": 48000,
             "channels": 2,
             "channel_layout": "stereo",
         }
@@ -53,10 +53,10 @@ def test_normalized_audio_ends_with_the_video(normalized_pair, probe_streams):
     # A longer audio track would push every later clip of a concatenation out of sync.
     for path, info in normalized_pair.values():
         probed = probe_streams(path)
-        video_seconds = float(probed["video"]["duration"])
+        video_seconds = probed["video"]["duration"]
         assert video_seconds == pytest.approx(2.0, abs=0.04)
         # AAC works in 1024-sample frames (21 ms at 48 kHz).
-        assert float(probed["audio"]["duration"]) == pytest.approx(video_seconds, abs=0.025)
+        assert probed["audio"]["duration"] == pytest.approx(video_seconds, abs=0.025)
         assert info.duration == pytest.approx(video_seconds, abs=0.025)
 
 
@@ -69,29 +69,11 @@ def test_normalize_returns_the_output_measurements(normalized_pair):
     assert info.has_audio and info.sample_rate == 48000 and info.channels == 2
 
 
-def test_normalized_movie_uses_zous_gop_and_faststart(normalized_pair, ffprobe):
+def test_normalized_movie_uses_zous_gop_and_faststart(normalized_pair):
     path = normalized_pair["4x3"][0]
-    probed_frames = subprocess.run(
-        [
-            ffprobe,
-            "-v",
-            "error",
-            "-select_streams",
-            "v",
-            "-show_entries",
-            "frame=pict_type",
-            "-of",
-            "csv=p=0",
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
-    # ffprobe appends a comma when a frame carries side data (the first one does).
-    frame_types = [frame.rstrip(",") for frame in probed_frames]
-    assert frame_types[:6] == ["I", "P", "I", "P", "I", "P"]
-    assert frame_types.count("I") == 25
+    types = frame_types(path)
+    assert types[:6] == ["I", "P", "I", "P", "I", "P"]
+    assert types.count("I") == 25
     head = path.read_bytes()
     assert head.index(b"moov") < head.index(b"mdat")
 
@@ -115,7 +97,7 @@ def test_low_def_version_is_1280_wide_at_the_canvas_aspect(clip_4x3_with_audio, 
     )
     assert (info.width, info.height) == (1280, 960)
     video = probe_streams(out)["video"]
-    assert (video["width"], video["height"], video["r_frame_rate"]) == (1280, 960, "25/1")
+    assert (video["width"], video["height"], video["r_frame_rate"]) == (1280, 960, 25)
 
 
 def test_project_fps_strings_become_exact_rates():

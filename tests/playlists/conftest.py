@@ -1,9 +1,9 @@
 """A small production for playlist tests: a 320x180 project at 25 fps whose team is the
 demo studio (but the admin), shots with Layout and Animation tasks, ready previews.
 
-`make_preview` is the one place tests get preview files from: today it stores them the
-way the preview pipeline leaves them (devstack/sample_media.py); once the
-pipeline's upload routes exist it can upload through them instead."""
+`make_preview` is the one place tests get preview files from: the manager uploads a
+generated clip (or picture) to its presigned URL and the pipeline's workers make it ready,
+with every rendition (devstack/sample_media.py)."""
 import json
 import time
 import uuid
@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from chalicelib import storage
+from chalicelib.models import records
+from chalicelib.services.previews import index
 from chalicelib.services.production import collections as c
 from chalicelib.services.production import data
 from devstack import sample_media
@@ -58,18 +60,56 @@ def production(demo, unique) -> Production:
     return Production(project, sequence, demo["task_types"], demo["statuses"])
 
 
+def _first_of_revision(task: dict, revision: int) -> dict:
+    return next(p for p in records.query_parent(task["id"], "PreviewFile")
+                if p["revision"] == revision and p["position"] == 1)
+
+
+def _backdated(preview: dict, created_at: str | None) -> dict:
+    if not created_at:
+        return preview
+    preview = records.update(preview["id"], {"created_at": created_at}, expected_kind="PreviewFile")
+    index.record_preview(preview)
+    return preview
+
+
 @pytest.fixture
-def make_preview():
-    """make_preview(task, seconds=1, pattern=0, ...) -> a ready PreviewFile of the task.
-    Movies are normalized to the test project's canvas (320x180, 25 fps)."""
-    def make(task: dict, seconds: float = 1, pattern: int = 0, extension: str = "mp4", **fields) -> dict:
-        if extension != "mp4":
-            return sample_media.add_ready_preview(task, extension=extension, content=fields.pop("content", b"x"),
-                                                  **fields)
-        clip = sample_media.normalized_clip(seconds, FPS, WIDTH, HEIGHT, sample_media.PATTERNS[pattern])
-        return sample_media.add_ready_preview(task, clip, **fields)
+def make_preview(demo):
+    """make_preview(task, seconds=1, pattern=0, extension="mp4", revision=0, position=1,
+    created_at=None) -> a ready PreviewFile of the task, uploaded by the manager and made by
+    the pipeline (movies at the test project's canvas, 320x180 at 25 fps). `revision` 0 is
+    the next one; a `position` above 1 is one more preview on the comment of that revision's
+    first; `created_at` backdates the processed preview (for tie-breaking tests)."""
+    manager = demo["people"]["manager"]
+
+    def make(task: dict, seconds: float = 1, pattern: int = 0, extension: str = "mp4", revision: int = 0,
+             position: int = 1, created_at: str | None = None) -> dict:
+        if extension == "png":
+            path = sample_media.source_picture(WIDTH, HEIGHT, sample_media.PATTERNS[pattern])
+        else:
+            path = sample_media.source_clip(seconds, FPS, WIDTH, HEIGHT, sample_media.PATTERNS[pattern])
+        extra_of = _first_of_revision(task, revision) if position > 1 else None
+        preview = sample_media.upload_preview(manager, task, path, revision=revision, extra_of=extra_of)
+        assert (preview["position"], preview["extension"]) == (position, extension), preview
+        return _backdated(preview, created_at)
 
     return make
+
+
+@pytest.fixture
+def add_preview(demo):
+    """add_preview(task, revision=0, position=1, created_at=None) -> a PreviewFile of the task
+    as Zou's add-preview leaves it, before any file (`processing`): for tests of playlist
+    records that never read a preview's media (make_preview runs the whole pipeline)."""
+    manager = demo["people"]["manager"]
+
+    def add(task: dict, revision: int = 0, position: int = 1, created_at: str | None = None) -> dict:
+        extra_of = _first_of_revision(task, revision) if position > 1 else None
+        preview = sample_media.new_preview(manager, task, revision=revision, extra_of=extra_of)
+        assert preview["position"] == position, preview
+        return _backdated(preview, created_at)
+
+    return add
 
 
 @pytest.fixture

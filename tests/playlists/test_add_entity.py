@@ -5,9 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 from chalicelib.models import records
 
 
-def test_fifty_concurrent_adds_keep_each_couple_once(api, production, make_preview, new_playlist, event_log):
+def test_fifty_concurrent_adds_keep_each_couple_once(api, production, add_preview, new_playlist, event_log):
     shots = [production.new_shot() for _ in range(5)]
-    previews = {shot["id"]: [make_preview(production.task(shot)) for _ in range(2)] for shot in shots}
+    previews = {shot["id"]: [add_preview(production.task(shot)) for _ in range(2)] for shot in shots}
     couples = [(shot["id"], preview["id"]) for shot in shots for preview in previews[shot["id"]]]  # 10 couples
     playlist = new_playlist()
     path = f"/actions/playlists/{playlist['id']}/add-entity"
@@ -27,9 +27,9 @@ def test_fifty_concurrent_adds_keep_each_couple_once(api, production, make_previ
     assert len(added_events) == len(couples)
 
 
-def test_same_entity_with_another_preview_is_appended(api, production, make_preview, new_playlist):
+def test_same_entity_with_another_preview_is_appended(api, production, add_preview, new_playlist):
     shot = production.new_shot()
-    first, second = make_preview(production.task(shot)), make_preview(production.task(shot))
+    first, second = add_preview(production.task(shot)), add_preview(production.task(shot))
     playlist = new_playlist()
     path = f"/actions/playlists/{playlist['id']}/add-entity"
     for preview in (first, second, first):
@@ -39,13 +39,13 @@ def test_same_entity_with_another_preview_is_appended(api, production, make_prev
                                       {"entity_id": shot["id"], "preview_file_id": second["id"]}]
 
 
-def test_without_a_preview_the_latest_of_the_playlist_task_type_is_pinned(api, production, demo, make_preview,
+def test_without_a_preview_the_latest_of_the_playlist_task_type_is_pinned(api, production, demo, add_preview,
                                                                          new_playlist):
     shot = production.new_shot()
-    layout_v1 = make_preview(production.task(shot, "Layout"))
-    make_preview(production.task(shot, "Animation"))
-    newest_animation = make_preview(production.task(shot, "Animation"))
-    make_preview(production.task(shot, "Layout"), created_at="2000-01-01T00:00:00.000000", revision=1)
+    layout_v1 = add_preview(production.task(shot, "Layout"))
+    add_preview(production.task(shot, "Animation"))
+    newest_animation = add_preview(production.task(shot, "Animation"))
+    add_preview(production.task(shot, "Layout"), created_at="2000-01-01T00:00:00.000000", revision=1, position=2)
 
     any_type = new_playlist()
     answer = api["manager"].post(f"/actions/playlists/{any_type['id']}/add-entity", json={"entity_id": shot["id"]})

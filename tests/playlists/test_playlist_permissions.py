@@ -56,7 +56,7 @@ CLIENT_PLAYLIST = {"get": 200, "get in project": 200, "jobs of playlist": 200, "
 def stage(production, make_preview):
     """A shot with a movie, a playlist of it (internal or for clients), a finished build."""
     shot = production.new_shot()
-    preview = make_preview(production.task(shot))
+    preview = make_preview(production.task(shot), seconds=0.2)  # the ZIP reads it
 
     def playlist_with_job(for_client: bool) -> dict:
         playlist = records.create("Playlist", {

@@ -16,8 +16,8 @@ def shot_with_history(production, make_preview):
     made = {
         "layout_v1": make_preview(layout, revision=1),
         "anim_v1": make_preview(animation, revision=1),
-        "anim_v2_p2": make_preview(animation, revision=2, position=2, extension="png", content=b"png"),
         "anim_v2_p1": make_preview(animation, revision=2, position=1),
+        "anim_v2_p2": make_preview(animation, revision=2, position=2, extension="png"),
     }
     return shot, made
 
@@ -38,7 +38,7 @@ def test_entity_preview_files_are_grouped_and_ordered(api, production, demo, sho
     assert [p["id"] for p in groups[layout]] == [made["layout_v1"]["id"]]
 
 
-def test_task_types_of_equal_priority_are_ordered_by_name(api, production, make_preview, unique):
+def test_task_types_of_equal_priority_are_ordered_by_name(api, production, add_preview, unique):
     # Two new task types with the same priority: the names decide.
     zeta = records.create("TaskType", {"name": "Zeta " + unique(), "priority": 5, "for_entity": "Shot"})
     alpha = records.create("TaskType", {"name": "Alpha " + unique(), "priority": 5, "for_entity": "Shot"})
@@ -47,7 +47,7 @@ def test_task_types_of_equal_priority_are_ordered_by_name(api, production, make_
         task = records.create("Task", {"project_id": production.project["id"], "entity_id": shot["id"],
                                        "task_type_id": task_type["id"]},
                               project_id=production.project["id"], parent_id=shot["id"])
-        make_preview(task)
+        add_preview(task)
     groups = api["manager"].get(f"/data/playlists/entities/{shot['id']}/preview-files").json()
     assert list(groups) == [alpha["id"], zeta["id"]]
 
@@ -68,11 +68,11 @@ def test_project_playlist_shows_every_preview_and_the_pinned_one(api, production
     assert answer.json()["build_jobs"] == []
 
 
-def test_the_chosen_task_type_falls_back_to_the_project_ones(api, production, demo, make_preview, new_playlist):
+def test_the_chosen_task_type_falls_back_to_the_project_ones(api, production, demo, add_preview, new_playlist):
     layout_only, animated, bare = production.new_shot(), production.new_shot(), production.new_shot()
-    layout_preview = make_preview(production.task(layout_only, "Layout"))
-    make_preview(production.task(animated, "Layout"))
-    animation_preview = make_preview(production.task(animated, "Animation"))
+    layout_preview = add_preview(production.task(layout_only, "Layout"))
+    add_preview(production.task(animated, "Layout"))
+    animation_preview = add_preview(production.task(animated, "Animation"))
     playlist = new_playlist(task_type_id=demo["task_types"]["Animation"]["id"],
                             shots=[{"entity_id": s["id"]} for s in (layout_only, animated, bare)])
     entries = api["manager"].get(f"/data/projects/{production.project['id']}/playlists/{playlist['id']}").json()[
@@ -82,9 +82,9 @@ def test_the_chosen_task_type_falls_back_to_the_project_ones(api, production, de
     assert "preview_file_id" not in entries[2] and entries[2]["preview_files"] == []
 
 
-def test_a_pinned_preview_that_is_gone_falls_back(api, production, make_preview, new_playlist):
+def test_a_pinned_preview_that_is_gone_falls_back(api, production, add_preview, new_playlist):
     shot = production.new_shot()
-    current = make_preview(production.task(shot))
+    current = add_preview(production.task(shot))
     playlist = new_playlist(shots=[{"entity_id": shot["id"],
                                     "preview_file_id": "66666666-6666-4666-8666-666666666666"}])
     entry = api["manager"].get(f"/data/projects/{production.project['id']}/playlists/{playlist['id']}").json()[
@@ -115,11 +115,11 @@ def dynamodb_calls(stack):
     client.meta.events.unregister("before-call", count)
 
 
-def test_reading_a_playlist_does_not_grow_with_its_entries(api, production, make_preview, new_playlist,
+def test_reading_a_playlist_does_not_grow_with_its_entries(api, production, add_preview, new_playlist,
                                                            dynamodb_calls):
     shots = [production.new_shot() for _ in range(50)]
     for shot in shots:
-        make_preview(production.task(shot))
+        add_preview(production.task(shot))
     counts = {}
     for size in (5, 50):
         playlist = new_playlist(shots=[{"entity_id": s["id"]} for s in shots[:size]])

@@ -1,8 +1,5 @@
 """A small studio for preview tests: a 24 fps, 640x360 project (cheap to encode, and not
 the defaults, so the tests see the project's settings applied) and tiny generated clips."""
-import json
-import shutil
-import subprocess
 import time
 from pathlib import Path
 
@@ -16,6 +13,8 @@ from preview_helpers import (
     make_clip,
     s3_bytes,
 )
+
+from tests.media_streams import read_streams
 
 
 @pytest.fixture(scope="session")
@@ -64,22 +63,9 @@ def previews(api, studio) -> Previews:
 
 
 @pytest.fixture(scope="session")
-def ffprobe_streams():
-    """Debian's ffprobe reading an S3 object: {"video": {...}, "audio": {...}, "format": {...}}."""
-    binary = shutil.which("ffprobe")
-    if binary is None:
-        pytest.fail("ffprobe not found: `apt-get install -y --no-install-recommends ffmpeg` (as .ci/run does)")
-
-    def probe(key: str) -> dict:
-        output = subprocess.run([binary, "-v", "error", "-show_streams", "-show_format", "-of", "json", "-"],
-                                input=s3_bytes(key), capture_output=True, check=True).stdout
-        parsed = json.loads(output)
-        streams = parsed["streams"]
-        return {"video": next(s for s in streams if s["codec_type"] == "video"),
-                "audio": next((s for s in streams if s["codec_type"] == "audio"), None),
-                "format": parsed["format"], "count": len(streams)}
-
-    return probe
+def s3_streams():
+    """PyAV reading an S3 object: {"video": {...}, "audio": {...}, "format": {...}, "count": n}."""
+    return lambda key: read_streams(s3_bytes(key))
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ def _context():
     return LambdaContext("test", memory_size=1024, max_runtime_ms=900_000)
 
 
-def test_presigned_movie_becomes_ready_in_the_project_format(previews, clips, ffprobe_streams, studio):
+def test_presigned_movie_becomes_ready_in_the_project_format(previews, clips, s3_streams, studio):
     preview = previews.new()
     answered = previews.presigned_put(preview, clips["4x3"])
     assert answered["status"] == "processing" and answered["extension"] == "mp4"
@@ -34,16 +34,16 @@ def test_presigned_movie_becomes_ready_in_the_project_format(previews, clips, ff
 
     ready = previews.wait(preview)
     assert ready["status"] == "ready", ready
-    movie = ffprobe_streams(storage.preview_key(preview["id"], "movie"))
+    movie = s3_streams(storage.preview_key(preview["id"], "movie"))
     assert (movie["video"]["width"], movie["video"]["height"]) == (PROJECT_WIDTH, PROJECT_HEIGHT)
-    assert movie["video"]["r_frame_rate"] == "24/1"
+    assert movie["video"]["r_frame_rate"] == 24
     assert movie["video"]["codec_name"] == "h264" and movie["video"]["pix_fmt"] == "yuv420p"
-    assert (movie["audio"]["sample_rate"], movie["audio"]["channels"]) == ("48000", 2)
+    assert (movie["audio"]["sample_rate"], movie["audio"]["channels"]) == (48000, 2)
     assert (ready["width"], ready["height"], ready["fps"]) == (PROJECT_WIDTH, PROJECT_HEIGHT, 24.0)
     assert ready["frame_count"] == 24 and math.isclose(ready["duration"], 1.0, abs_tol=0.05)
     assert ready["file_size"] == len(s3_bytes(storage.preview_key(preview["id"], "movie")))
     assert ready["data"]["original_width"] == 320 and ready["data"]["original_file_size"] > 0
-    low = ffprobe_streams(storage.preview_key(preview["id"], "low"))
+    low = s3_streams(storage.preview_key(preview["id"], "low"))
     assert (low["video"]["width"], low["video"]["height"]) == (1280, 720)  # Zou's low def: 1280 wide
 
     # Zou's picture sizes, from the first frame of the normalized movie.
@@ -67,13 +67,13 @@ def test_presigned_movie_becomes_ready_in_the_project_format(previews, clips, ff
         preview["id"]
 
 
-def test_differently_shaped_movies_get_identical_stream_parameters(previews, clips, ffprobe_streams):
+def test_differently_shaped_movies_get_identical_stream_parameters(previews, clips, s3_streams):
     # 320x240 at 30 fps with mono 44.1 kHz audio, and 400x160 at 25 fps in a mov without audio.
     first, second = previews.ready(clips["4x3"]), previews.ready(clips["wide"])
     shared = ("codec_name", "profile", "pix_fmt", "width", "height", "r_frame_rate", "time_base",
               "sample_aspect_ratio")
     audio = ("codec_name", "profile", "sample_rate", "channels", "channel_layout", "time_base")
-    probed = [ffprobe_streams(storage.preview_key(p["id"], "movie")) for p in (first, second)]
+    probed = [s3_streams(storage.preview_key(p["id"], "movie")) for p in (first, second)]
     first_video, second_video = ({k: p["video"].get(k) for k in shared} for p in probed)
     assert first_video == second_video
     assert {k: probed[0]["audio"].get(k) for k in audio} == {k: probed[1]["audio"].get(k) for k in audio}
@@ -221,13 +221,13 @@ def test_a_stage_that_never_finishes_is_broken_not_retried_forever(stack, api, p
     assert broken["status"] == "broken" and "3 attempts" in broken["status_reason"]
 
 
-def test_normalize_false_keeps_the_upload_as_the_movie(previews, clips, ffprobe_streams, api):
+def test_normalize_false_keeps_the_upload_as_the_movie(previews, clips, s3_streams, api):
     preview = previews.new()
     answer = previews.api_upload(preview, clips["4x3"], query="?normalize=false")
     assert answer.status_code == 201, answer.text
     ready = previews.wait(preview)
     assert ready["status"] == "ready" and (ready["width"], ready["height"]) == (320, 240)
-    assert ffprobe_streams(storage.preview_key(preview["id"], "movie"))["video"]["r_frame_rate"] == "30/1"
+    assert s3_streams(storage.preview_key(preview["id"], "movie"))["video"]["r_frame_rate"] == 30
     # No low-definition movie: the low route falls back to the movie, as Zou's does.
     low = api["manager"].get(f"/movies/low/preview-files/{preview['id']}.mp4")
     assert low.status_code == 302 and "/movie.mp4" in low.headers["Location"]

@@ -41,6 +41,37 @@ def zype(site) -> Zype:
     return site.zype
 
 
+@pytest.fixture(scope="session")
+def review_task(api, demo) -> dict:
+    """A task of a review project of its own (the demo's stay as they are), for previews
+    that videos are promoted from."""
+    admin, team = api["admin"], [p["id"] for role, p in demo["people"].items() if role != "admin"]
+    project = admin.post("/data/projects", json={"name": f"publishing {uuid.uuid4().hex[:8]}", "team": team,
+                                                 "fps": "25", "resolution": "320x180"}).json()
+    sequence = admin.post(f"/data/projects/{project['id']}/sequences", json={"name": "SQ01"}).json()
+    shot = admin.post(f"/data/projects/{project['id']}/shots",
+                      json={"name": "SH010", "sequence_id": sequence["id"]}).json()
+    task = admin.post("/data/tasks", json={"project_id": project["id"], "entity_id": shot["id"],
+                                           "task_type_id": demo["task_types"]["Animation"]["id"],
+                                           "task_status_id": demo["statuses"]["todo"]["id"]})
+    assert task.status_code == 201, task.text
+    return task.json()
+
+
+@pytest.fixture(scope="session")
+def review_previews(demo, review_task) -> dict:
+    """Previews of the review task, made as a studio makes them (uploaded, then processed by
+    the pipeline): a ready 2 s movie, a ready picture, and one still waiting for its file."""
+    from devstack import sample_media
+
+    manager = demo["people"]["manager"]
+    return {
+        "movie": sample_media.upload_preview(manager, review_task, sample_media.source_clip(2, "25", 320, 180)),
+        "picture": sample_media.upload_preview(manager, review_task, sample_media.source_picture(320, 180)),
+        "processing": sample_media.new_preview(manager, review_task),
+    }
+
+
 @pytest.fixture(autouse=True)
 def dynamodb_calls(monkeypatch):
     """Names of the DynamoDB operations made from now on (clear it to start counting).

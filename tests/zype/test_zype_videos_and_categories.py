@@ -1,12 +1,7 @@
 """/videos (with promotion from a movie preview) and /categories."""
 import uuid
 
-from chalicelib.models import records
-
-
-def _preview(status="ready", extension="mp4", duration=12.6) -> dict:
-    return records.create("PreviewFile", {"id": str(uuid.uuid4()), "status": status, "extension": extension,
-                                          "duration": duration, "task_id": str(uuid.uuid4())})
+import pytest
 
 
 def test_video_crud_with_zype_fields(zype):
@@ -41,20 +36,20 @@ def test_video_list_filters_and_default_newest_first(zype):
     assert zype.titles("/videos", active="all", sort="title") == ["Hidden", "New", "Old"]
 
 
-def test_a_video_promoted_from_a_ready_movie_preview(zype, stack):
-    preview = _preview()
+def test_a_video_promoted_from_a_ready_movie_preview(zype, stack, review_previews):
+    preview = review_previews["movie"]
     answer = zype.post("/videos", json={"video": {"title": "From review", "preview_file_id": preview["id"]}})
     assert answer.status_code == 201, answer.text
     video = answer.json()["response"]
     assert video["preview_file_id"] == preview["id"]
-    assert video["duration"] == 13
+    assert preview["duration"] == pytest.approx(2, abs=0.05) and video["duration"] == 2
     assert [t["height"] for t in video["thumbnails"]] == [240, 480, 720, 1080]
     assert video["thumbnails"][0]["url"] == \
         f"{stack.api_url}/api/pictures/thumbnails/preview-files/{preview['id']}.png"
 
 
-def test_only_a_ready_movie_preview_can_be_published(zype):
-    for preview_file_id in (_preview(status="processing")["id"], _preview(extension="png")["id"],
+def test_only_a_ready_movie_preview_can_be_published(zype, review_previews):
+    for preview_file_id in (review_previews["processing"]["id"], review_previews["picture"]["id"],
                             str(uuid.uuid4()), "not-a-uuid"):
         answer = zype.post("/videos", json={"video": {"title": "Refused", "preview_file_id": preview_file_id}})
         assert answer.status_code == 422, preview_file_id
