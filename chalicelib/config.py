@@ -48,7 +48,9 @@ def settings() -> Settings:
         media_bucket=os.environ.get("MEDIA_BUCKET", f"reelbase-{stage}-media"),
         jwt_secret_plain=os.environ.get("JWT_SECRET", ""),
         jwt_secret_parameter=os.environ.get("JWT_SECRET_PARAMETER", ""),
-        access_token_minutes=_int("ACCESS_TOKEN_MINUTES", 60 * 24 * 7),
+        # One working day: gazu's default client does not refresh, so a script or a DCC
+        # session keeps its login that long; refreshing clients get a new token on expiry.
+        access_token_minutes=_int("ACCESS_TOKEN_MINUTES", 60 * 12),
         refresh_token_days=_int("REFRESH_TOKEN_DAYS", 15),
         max_api_upload_bytes=_int("MAX_API_UPLOAD_BYTES", 5_000_000),
         presigned_url_seconds=_int("PRESIGNED_URL_SECONDS", 900),

@@ -38,6 +38,14 @@ class Unprocessable(DomainError):
     status = 422
 
 
+class TooManyRequests(DomainError):
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, for the Retry-After header
+
+
 class InternalError(DomainError):
     """Only raised by the HTTP layer for an unexpected exception, so that each API
     family answers a 500 in its own error shape."""

@@ -134,7 +134,11 @@ def _table(session, resolver, logical_id, properties):
     name = resolver.resolve(properties["TableName"])
     args = {key: resolver.resolve(properties[key]) for key in
             ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode") if key in properties}
-    session.client("dynamodb").create_table(TableName=name, **args)
+    dynamodb = session.client("dynamodb")
+    dynamodb.create_table(TableName=name, **args)
+    ttl = properties.get("TimeToLiveSpecification")
+    if ttl:
+        dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=resolver.resolve(ttl))
     resolver.physical[logical_id] = name
 
 

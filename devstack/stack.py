@@ -5,6 +5,7 @@ the cloud."""
 import json
 import os
 import pathlib
+import secrets
 import socket
 import threading
 import time
@@ -97,6 +98,9 @@ class LocalStack:
         os.environ["MOTO_PORT"] = str(self.moto_port)  # moto's SFN interpreter calls back on this port
         if self.api_url:
             os.environ.setdefault("PUBLIC_API_URL", f"{self.api_url}/api")
+        # A signing secret of this run only: none is committed, and tokens of another run
+        # (or forged with a published secret) are refused.
+        os.environ["JWT_SECRET"] = secrets.token_urlsafe(48)
         os.environ.update(self.extra_env)
 
     def _start_moto(self) -> None:

@@ -1,8 +1,9 @@
 """Zou's /auth routes and the API root that gazu probes."""
 from chalice import Blueprint, Response
 
-from chalicelib.api.http import route
+from chalicelib.api.http import json_response, route
 from chalicelib.config import VERSION
+from chalicelib.errors import TooManyRequests
 from chalicelib.services.production import accounts
 
 blueprint = Blueprint(__name__)
@@ -21,7 +22,13 @@ def api_root_head():
 
 @route(blueprint, "/auth/login", methods=("POST",), public=True)
 def log_in(request):
-    return accounts.log_in(request.json_object())
+    try:
+        return accounts.log_in(request.json_object())
+    except TooManyRequests as error:
+        # gazu raises nothing on a 429 and takes its body for the tokens: `login: false`
+        # makes it raise AuthFailedException instead of going on with no token.
+        return json_response({"login": False, "message": error.message, "error": True}, error.status,
+                             {"Retry-After": str(error.retry_after)})
 
 
 @route(blueprint, "/auth/authenticated")
@@ -31,10 +38,15 @@ def authenticated(request):
 
 @route(blueprint, "/auth/refresh-token", token_type="refresh")
 def refresh_token(request):
-    return accounts.refresh(request.caller.id)
+    return accounts.refresh(request.headers.get("authorization"))
 
 
 @route(blueprint, "/auth/logout", public=True)
 def log_out(request):
-    # Tokens are stateless and short-lived; logging out is the client forgetting them.
-    return {"logout": True}
+    # Public: gazu logs out with whatever token it holds, an expired one included.
+    return accounts.log_out(request.headers.get("authorization"))
+
+
+@route(blueprint, "/auth/change-password", methods=("POST",))
+def change_password(request):
+    return accounts.change_password(request.caller, request.json_object())

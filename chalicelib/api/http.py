@@ -138,7 +138,8 @@ def error_response(error: DomainError) -> Response:
     body = {"message": error.message, "error": True}
     if error.data:
         body["data"] = error.data
-    return json_response(body, error.status)
+    retry_after = getattr(error, "retry_after", None)
+    return json_response(body, error.status, {"Retry-After": str(retry_after)} if retry_after else None)
 
 
 def validate_path_ids(path_params: dict, free_params: tuple = ()) -> dict:

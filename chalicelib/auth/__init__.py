@@ -4,7 +4,7 @@ Every permission check of the product lives in this package, so that routes shar
 reading of Zou's rules; services call them as `auth.check_...(caller, ...)`:
 
   roles.py        the caller, its role, team membership, assignment, departments
-  tokens.py       access and refresh tokens, passwords
+  tokens.py       access and refresh tokens, their revocation, passwords and their attempts
   permissions.py  production data: projects, the generic CRUD, tasks, comments, files, avatars
   review.py       preview files and playlists
   zype.py         the publishing API's callers and its write rule"""
@@ -52,12 +52,21 @@ from chalicelib.auth.review import (
 from chalicelib.auth.roles import ROLES, Caller, has_project_access, in_team, is_assigned, is_manager, supervises
 from chalicelib.auth.tokens import (
     EXPIRED_MESSAGE,
+    REFRESH,
+    REVOKED_MESSAGE,
+    attempt_password,
     authenticate,
+    check_current_password,
+    check_new_password,
+    check_own_credentials,
     hash_password,
     issue_access_token,
     issue_tokens,
     password_matches,
     person_id_from_header,
+    revoke_session,
+    session_changes,
+    token_claims,
 )
 from chalicelib.auth.zype import (
     ZYPE_KEY_KINDS,
@@ -68,8 +77,10 @@ from chalicelib.auth.zype import (
 )
 
 __all__ = [
-    "EXPIRED_MESSAGE", "ROLES", "ZYPE_KEY_KINDS", "ZYPE_WRITER_ROLES", "Caller", "ZypeCaller",
-    "authenticate", "authenticate_zype", "block_vendor", "check_admin", "check_avatar_read_access",
+    "EXPIRED_MESSAGE", "REFRESH", "REVOKED_MESSAGE", "ROLES", "ZYPE_KEY_KINDS", "ZYPE_WRITER_ROLES", "Caller",
+    "ZypeCaller",
+    "attempt_password", "authenticate", "authenticate_zype", "check_current_password", "check_new_password",
+    "check_own_credentials", "block_vendor", "check_admin", "check_avatar_read_access",
     "check_avatar_upload_access", "check_comment_author", "check_entity_access", "check_manager_project_access",
     "check_output_file_content_access", "check_playlist_access", "check_playlist_create", "check_playlist_list",
     "check_playlist_manage", "check_playlist_update_access", "check_playlist_view",
@@ -79,6 +90,7 @@ __all__ = [
     "check_supervisor_project_access", "check_task_access", "check_task_action_access",
     "check_task_status_access", "check_zype_write", "edits_self", "has_project_access", "hash_password",
     "in_team", "is_assigned", "is_manager", "issue_access_token", "issue_tokens", "may_comment_for_others",
-    "own_record_changes", "password_matches", "person_id_from_header", "playlist_visible", "supervises",
+    "own_record_changes", "password_matches", "person_id_from_header", "playlist_visible", "revoke_session",
+    "session_changes", "supervises", "token_claims",
     "visible_playlists", "visible_previews", "visible_projects", "visible_records", "with_creator_in_team",
 ]

@@ -9,7 +9,7 @@ import random
 import time
 import uuid
 
-from pynamodb.attributes import JSONAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import JSONAttribute, TTLAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.models import Model
@@ -36,6 +36,8 @@ class Record(Model):
     name_key = UnicodeAttribute(null=True)
     body = JSONAttribute()
     version = VersionAttribute()
+    # The table's TTL attribute: set only on what expires by itself (models/sessions.py).
+    expires_at = TTLAttribute(null=True)
 
     by_kind = string_index("by_kind", "kind", "created_sort")
     by_project = string_index("by_project", "project_id", "kind_sort")

@@ -107,7 +107,7 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
         defaults={"last_name": "", "role": "user", "active": True, "departments": [], "has_avatar": False,
                   "notifications_enabled": False, "timezone": "Europe/Paris", "locale": "en_US",
                   "is_bot": False, "data": {}},
-        computed=("full_name", "has_avatar"), hidden=("password",), admin_write=True),
+        computed=("full_name", "has_avatar"), hidden=("password", "tokens_valid_after"), admin_write=True),
     Collection("departments", "Department", {"name": STR, "color": STR, "archived": BOOL},
                defaults={"color": "#FFFFFF", "archived": False}, unique_name=True, admin_write=True),
     Collection("studios", "Studio", {"name": STR, "color": STR, "archived": BOOL},

@@ -198,7 +198,8 @@ def _check_references(collection: c.Collection, body: dict) -> None:
 def prepare_new(collection: c.Collection, body: dict) -> dict:
     """Defaults applied, secrets hashed: the body to store."""
     new = {**collection.defaults, **body}
-    if collection.kind == "Person" and new.get("password"):
+    if collection.kind == "Person" and new.get("password") is not None:
+        auth.check_new_password(new["password"])
         new["password"] = auth.hash_password(new["password"])
     if collection.kind == "Person" and new.get("role") not in auth.ROLES:
         raise Invalid(f"role must be one of {', '.join(auth.ROLES)}")
@@ -268,6 +269,7 @@ def update_record(caller: Caller, collection: c.Collection, record_id: str, raw_
     changes = clean_body(collection, raw_body, creating=False)
     if self_edit:
         changes = auth.own_record_changes(caller, changes)
+        auth.check_own_credentials(current, raw_body, changes)
     return serialize(update_checked(collection, current, changes))
 
 
@@ -276,14 +278,27 @@ def update_checked(collection: c.Collection, current: dict, changes: dict) -> di
     if collection.project_field and changes.get(collection.project_field, current.get(collection.project_field)) \
             != current.get(collection.project_field):
         raise Invalid(f"{collection.project_field} cannot be changed")
-    if collection.kind == "Person" and changes.get("password"):
-        changes["password"] = auth.hash_password(changes["password"])
     if "role" in changes and changes["role"] not in auth.ROLES:
         raise Invalid(f"role must be one of {', '.join(auth.ROLES)}")
+    if collection.kind == "Person":
+        changes = _person_changes(current, changes)
     if collection.kind == "Project":
         _check_file_tree(changes)
     _check_references(collection, {**current, **changes})
     return apply_update(collection, current, changes)
+
+
+def _person_changes(current: dict, changes: dict) -> dict:
+    """A new password is hashed; it, a deactivation or a new role ends the person's sessions."""
+    changes = dict(changes)
+    if changes.get("password", "") is None:
+        del changes["password"]  # gazu-style whole-dict PUTs never carry it; null changes nothing
+    if "password" in changes:
+        auth.check_new_password(changes["password"])
+    sessions_end = auth.session_changes(current, changes)
+    if "password" in changes:
+        changes["password"] = auth.hash_password(changes["password"])
+    return {**changes, **sessions_end}
 
 
 def apply_update(collection: c.Collection, current: dict, changes: dict) -> dict:
