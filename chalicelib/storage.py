@@ -266,6 +266,11 @@ def attachment_thumbnail_key(attachment_id: str) -> str:
     return f"attachments/{attachment_id}/thumbnail.png"
 
 
+def attachment_prefix(attachment_id: str) -> str:
+    """Every object of an attachment file (the file and its thumbnail)."""
+    return f"attachments/{attachment_id}/"
+
+
 def copy(source_key: str, key: str, content_type: str | None = None) -> None:
     """Server-side copy inside the media bucket (multipart for big objects; no bytes
     through the function)."""

@@ -111,9 +111,9 @@ class LocalStack:
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per moto request otherwise
 
-        from devstack.moto_fixes import snapshot_tables_once_per_transaction
+        from devstack.moto_fixes import snapshot_touched_items_per_transaction
 
-        snapshot_tables_once_per_transaction()
+        snapshot_touched_items_per_transaction()
         # moto's ThreadedMotoServer, but with a server this stack can close within its stop deadline.
         server = make_server("127.0.0.1", self.moto_port, DomainDispatcherApplication(create_backend_app),
                              threaded=True, request_handler=MotoRequestHandler)

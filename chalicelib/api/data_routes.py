@@ -4,7 +4,7 @@ from chalice import Blueprint
 
 from chalicelib.api.http import created, no_content, route
 from chalicelib.services.production import collections as c
-from chalicelib.services.production import data, production
+from chalicelib.services.production import data, deletes, production
 
 blueprint = Blueprint(__name__)
 
@@ -41,7 +41,9 @@ def _register_collection(url_name: str, collection: c.Collection) -> None:
         return data.update_record(request.caller, collection, params[id_param], request.json())
 
     def delete_record(request, **params):
-        data.delete_record(request.caller, collection, params[id_param])
+        # gazu sends Python's booleans as they print: ?force=True.
+        force = str(request.arg("force", "false")).lower() in ("true", "1")
+        deletes.delete_record(request.caller, collection, params[id_param], force=force)
         return no_content()
 
     item = f"/data/{url_name}/{{{id_param}}}"

@@ -15,7 +15,7 @@ from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.models import Model
 
-from chalicelib.models.records import Record, now_iso
+from chalicelib.models.records import Record, conditional_failure, now_iso
 
 REVOKED_KIND = "RevokedToken"
 
@@ -77,7 +77,7 @@ def count_attempt(scope: str, key: str, window_seconds: int) -> Attempt:
             item.update(actions=[Attempts.attempts.add(1)], condition=Attempts.window_ends > now)
             return Attempt(int(item.attempts), float(item.window_ends))
         except UpdateError as error:
-            if not _conditional_failure(error):
+            if not conditional_failure(error):
                 raise
         ends = now + window_seconds
         try:
@@ -87,7 +87,7 @@ def count_attempt(scope: str, key: str, window_seconds: int) -> Attempt:
                         condition=Attempts.window_ends.does_not_exist() | (Attempts.window_ends <= now))
             return Attempt(1, ends)
         except UpdateError as error:
-            if not _conditional_failure(error):
+            if not conditional_failure(error):
                 raise
             # Another attempt opened the window meanwhile: count in it.
     raise RuntimeError("could not count a password attempt")
@@ -100,6 +100,3 @@ def clear_attempts(scope: str, key: str) -> None:
     except DeleteError:
         pass  # nothing counted
 
-
-def _conditional_failure(error: UpdateError) -> bool:
-    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"

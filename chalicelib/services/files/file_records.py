@@ -115,7 +115,11 @@ def newest_first(items: Iterable[dict]) -> list[dict]:
 def delete_file(caller: Caller, kind: str, file_id: str) -> None:
     """CRUD DELETE (admin only, as in Zou): the record, its revision claims, its content."""
     auth.check_admin(caller)
-    found = require_file(kind, file_id)
-    records.delete(file_id)
-    release_all(found.get("revision_claims") or [])
-    storage.delete_keys([storage.file_content_key(kind, file_id)])
+    remove_file(require_file(kind, file_id))
+
+
+def remove_file(file_record: dict) -> None:
+    """A working or output file with its revision claims and its content."""
+    records.delete(file_record["id"])
+    release_all(file_record.get("revision_claims") or [])
+    storage.delete_keys([storage.file_content_key(file_record["type"], file_record["id"])])

@@ -160,7 +160,7 @@ def new_output_file(caller: Caller, ids: TargetIds, raw_body) -> dict:
             "task_type_id": task_type["id"], "person_id": person["id"], "file_status_id": file_status["id"],
             "source_file_id": source_file["id"] if source_file else None, "size": None, "checksum": None,
             "source": None, "data": None, "shotgun_id": None, "revision_claims": claims,
-        }, project_id=target.project["id"], parent_id=target.parent_id)
+        }, project_id=target.project["id"], parent_id=target.parent_id, held_by=target.parent_id)
     except Exception:
         file_records.release_all(claims)
         raise

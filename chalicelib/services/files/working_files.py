@@ -64,7 +64,7 @@ def new_working_file(caller: Caller, task_id: str, raw_body) -> dict:
             "task_id": task_id, "entity_id": task["entity_id"], "project_id": task["project_id"],
             "person_id": person["id"], "software_id": software["id"], "size": None, "checksum": None,
             "data": None, "shotgun_id": None, "revision_claims": claims,
-        }, project_id=task["project_id"], parent_id=task["entity_id"])
+        }, project_id=task["project_id"], parent_id=task["entity_id"], held_by=task_id)
     except Exception:
         file_records.release_all(claims)
         raise

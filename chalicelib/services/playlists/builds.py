@@ -40,7 +40,8 @@ def start_build(caller: Caller, playlist_id: str, full: bool = False) -> dict:
     build_job = records.create("BuildJob", {
         "status": "running", "job_type": "movie", "playlist_id": playlist_id, "project_id": project["id"],
         "created_by": caller.id, "ended_at": None, "full": full, "chunks_total": 0, "chunks_done": 0,
-        "chunks_reused": 0, "failure_reason": None}, project_id=project["id"], parent_id=playlist_id)
+        "chunks_reused": 0, "failure_reason": None}, project_id=project["id"], parent_id=playlist_id,
+        held_by=playlist_id)
     events.publish("build-job:new", {"build_job_id": build_job["id"], "playlist_id": playlist_id,
                                      "created_at": build_job["created_at"]}, project["id"])
     try:

@@ -34,7 +34,7 @@ def notify_clients(caller: Caller, playlist_id: str, body: dict) -> dict:
         notification = records.create("Notification", {
             "notification_type": "playlist-ready", "person_id": person["id"], "author_id": caller.id,
             "playlist_id": playlist_id, "project_id": project["id"], "read": False, "change": False},
-            project_id=project["id"], parent_id=playlist_id)
+            project_id=project["id"], parent_id=playlist_id, held_by=playlist_id)
         published.append(events.event("notification:new", {"notification_id": notification["id"],
                                                             "person_id": person["id"]}, project["id"]))
         if person.get("email"):

@@ -8,7 +8,7 @@ from chalicelib import auth, events, storage
 from chalicelib.auth import Caller
 from chalicelib.errors import Invalid, NotFound
 from chalicelib.ids import is_uuid
-from chalicelib.models import records
+from chalicelib.models import holding, records
 from chalicelib.services.playlists import entry_previews
 from chalicelib.services.production import collections as c
 from chalicelib.services.production import data
@@ -174,7 +174,7 @@ def create_playlist(caller: Caller, raw_body) -> dict:
     project = data.require_project(body["project_id"])
     auth.check_playlist_create(caller, project)
     body = {**PLAYLISTS.defaults, **body, **_checked_links(body, project), "created_by": caller.id}
-    playlist = records.create("Playlist", body, project_id=project["id"])
+    playlist = records.create("Playlist", body, project_id=project["id"], held_by=project["id"])
     events.publish("playlist:new", {"playlist_id": playlist["id"]}, project["id"])
     return {**plain(playlist), "build_jobs": []}
 
@@ -284,14 +284,21 @@ def add_entities(caller: Caller, playlist_id: str, items: list) -> dict:
 
 def delete_playlist(caller: Caller, playlist_id: str) -> None:
     """The playlist, its build jobs (movies included), notifications and ZIPs."""
-    from chalicelib.services.playlists import builds
-
     playlist, project = _playlist_and_project(playlist_id)
     auth.check_playlist_update_access(caller, playlist, project)
+    remove_playlist(playlist)
+
+
+def remove_playlist(playlist: dict) -> None:
+    """Delete a playlist with what it holds; no build can start on it meanwhile."""
+    from chalicelib.services.playlists import builds
+
+    playlist_id = playlist["id"]
+    holding.mark_deleting(playlist_id)
     for build_job in build_jobs_of(playlist_id):
         builds.remove_build_job(build_job)
     for notification in records.query_parent(playlist_id, "Notification"):
         records.delete(notification["id"])
     storage.delete_prefix(storage.playlist_zip_prefix(playlist_id))
     records.delete(playlist_id)
-    events.publish("playlist:delete", {"playlist_id": playlist_id}, project["id"])
+    events.publish("playlist:delete", {"playlist_id": playlist_id}, playlist["project_id"])

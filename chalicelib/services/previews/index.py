@@ -43,6 +43,11 @@ def _change(entity_id: str, edit) -> None:
     raise Conflict(f"The preview summary of {entity_id} is busy; try again")
 
 
+def forget_entity(entity_id: str) -> None:
+    """A deleted entity's summary goes with it."""
+    records.delete(_index_id(entity_id))
+
+
 def previews_by_entity(entity_ids) -> dict[str, list[dict]]:
     """Summaries of every preview of each entity (one BatchGet per 100 entities)."""
     entity_ids = [e for e in entity_ids if e]

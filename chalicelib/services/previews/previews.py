@@ -106,7 +106,8 @@ def _new_preview(caller: Caller, task: dict, project: dict, comment: dict, reque
         "pipeline": {},
     }
     try:
-        created = records.create(KIND, preview, project_id=task["project_id"], parent_id=task["id"])
+        created = records.create(KIND, preview, project_id=task["project_id"], parent_id=task["id"],
+                                 held_by=task["id"])
     except Exception:
         revisions.release_slot(preview)
         raise

@@ -28,7 +28,7 @@ def store(comment: dict, uploads: list) -> list[str]:
             "id": attachment_id, "name": name, "size": len(upload.content), "extension": extension,
             "mimetype": storage.content_type_for(name), "comment_id": comment["id"],
             "project_id": comment.get("project_id"), "has_thumbnail": has_thumbnail},
-            project_id=comment.get("project_id"), parent_id=comment["id"])
+            project_id=comment.get("project_id"), parent_id=comment["id"], held_by=comment["id"])
         ids.append(attachment_id)
     return ids
 

@@ -77,7 +77,7 @@ def _check_read(caller: Caller, collection: c.Collection, body: dict) -> None:
     auth.check_record_read(caller, collection.kind, body, _project_of(collection, body))
 
 
-def _check_write(caller: Caller, collection: c.Collection, body: dict) -> None:
+def check_write(caller: Caller, collection: c.Collection, body: dict) -> None:
     new_project = collection.kind == "Project" and "id" not in body
     project = None if collection.admin_write or new_project else _project_of(collection, body)
     auth.check_record_write(caller, collection.route, project, admin_only=collection.admin_write,
@@ -214,12 +214,23 @@ def store_new(collection: c.Collection, body: dict) -> dict:
     try:
         created = records.create(collection.kind, {"id": new_id, **body},
                                  project_id=body.get(collection.project_field) if collection.project_field else None,
-                                 parent_id=body.get(collection.parent_field) if collection.parent_field else None)
+                                 parent_id=body.get(collection.parent_field) if collection.parent_field else None,
+                                 held_by=holder_of(collection, body))
     except Exception:
         if key:
             records.release(key)
         raise
     return created
+
+
+def holder_of(collection: c.Collection, body: dict) -> str | None:
+    """The record a new one belongs to, which cannot be deleted while it holds it: its
+    parent (a shot's sequence, a task's entity, a comment's task), else its project (an
+    asset, whose parent is its studio-wide asset type, or a shot outside any sequence)."""
+    parent_field = collection.parent_field
+    if parent_field and parent_field != "entity_type_id" and body.get(parent_field):
+        return body[parent_field]
+    return body.get(collection.project_field) if collection.project_field else None
 
 
 def _check_file_tree(body: dict) -> None:
@@ -247,7 +258,7 @@ def get_or_create_by_name(collection: c.Collection, name: str, extra: dict | Non
 
 def create_record(caller: Caller, collection: c.Collection, raw_body) -> dict:
     body = prepare_new(collection, clean_body(collection, raw_body, creating=True))
-    _check_write(caller, collection, body)
+    check_write(caller, collection, body)
     if collection.kind == "Project":
         _check_file_tree(body)
     if collection.kind == "Project":
@@ -265,7 +276,7 @@ def update_record(caller: Caller, collection: c.Collection, record_id: str, raw_
     current = require(collection.kind, record_id)
     self_edit = auth.edits_self(caller, current)
     if not self_edit:
-        _check_write(caller, collection, current)
+        check_write(caller, collection, current)
     changes = clean_body(collection, raw_body, creating=False)
     if self_edit:
         changes = auth.own_record_changes(caller, changes)
@@ -310,6 +321,7 @@ def apply_update(collection: c.Collection, current: dict, changes: dict) -> dict
     parent = {}
     if collection.parent_field and merged.get(collection.parent_field) != current.get(collection.parent_field):
         parent["parent_id"] = merged.get(collection.parent_field)
+        parent["held_by"] = holder_of(collection, merged)
     try:
         updated = records.update(current["id"], changes, expected_kind=collection.kind, **parent)
     except Exception:
@@ -323,13 +335,8 @@ def apply_update(collection: c.Collection, current: dict, changes: dict) -> dict
     return updated
 
 
-def delete_record(caller: Caller, collection: c.Collection, record_id: str) -> None:
-    current = require(collection.kind, record_id)
-    _check_write(caller, collection, current)
-    for child_kind in ("Task", "Shot", "Sequence", "Comment", "AssetInstance"):
-        if records.query_parent(record_id, child_kind):
-            raise Invalid(f"This {collection.kind} still has {child_kind.lower()}s; delete them first")
-    records.delete(record_id)
-    key = _unique_key(collection, current)
+def release_unique(collection: c.Collection, body: dict) -> None:
+    """Free a deleted record's unique name (or email) for others."""
+    key = _unique_key(collection, body)
     if key:
         records.release(key)
