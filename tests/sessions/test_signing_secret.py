@@ -36,7 +36,7 @@ def test_no_stage_of_the_chalice_config_holds_a_signing_secret():
 def test_an_admin_token_forged_with_the_once_committed_secret_is_refused(api, demo):
     answer = api["anonymous"].as_token(_forged_admin_token(demo, COMMITTED_DEV_SECRET)).get("/data/persons")
     assert answer.status_code == 401
-    assert settings().jwt_secret != COMMITTED_DEV_SECRET
+    assert settings().jwt_secret_plain != COMMITTED_DEV_SECRET
 
 
 def test_a_stage_given_the_once_committed_secret_refuses_to_sign_or_accept(monkeypatch, demo):
@@ -66,4 +66,4 @@ def test_every_run_of_the_local_stack_signs_with_a_new_random_secret():
                              timeout=120).stdout.split()
     assert len(printed) == 2 and printed[0] != printed[1]
     assert all(len(secret) >= 32 and secret != "from-the-shell" for secret in printed)
-    assert settings().jwt_secret not in printed
+    assert settings().jwt_secret_plain not in printed
