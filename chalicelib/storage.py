@@ -5,6 +5,7 @@ only hands out URLs and records what arrived."""
 import math
 import mimetypes
 import re
+import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -25,11 +26,21 @@ def bucket() -> str:
     return settings().media_bucket
 
 
-def file_content_key(kind: str, file_id: str) -> str:
-    """Where a working or output file's content lives: one object per file id,
-    like Zou's `working-<id>` store entries (a new upload replaces the content)."""
+def new_upload_id() -> str:
+    """Names one upload: every upload writes a key of its own, so none replaces another."""
+    return uuid.uuid4().hex
+
+
+def file_content_key(kind: str, file_id: str, upload_id: str | None = None) -> str:
+    """Where a working or output file's content lives: one object per upload under the
+    file's id (the record names the one it holds). Without `upload_id`, the single
+    object per file of files uploaded before uploads had keys of their own."""
     folder = {"WorkingFile": "working-files", "OutputFile": "output-files"}[kind]
-    return f"{folder}/{file_id}"
+    return f"{folder}/{file_id}/{upload_id}" if upload_id else f"{folder}/{file_id}"
+
+
+def file_content_prefix(kind: str, file_id: str) -> str:
+    return f"{file_content_key(kind, file_id)}/"
 
 
 def content_type_for(filename: str) -> str:
@@ -53,9 +64,15 @@ def presigned_get(key: str, download_name: str | None = None, content_type: str 
         "get_object", Params=params, ExpiresIn=expires or settings().presigned_url_seconds)
 
 
+# Sent (and signed) with every presigned PUT: S3 refuses it once the key holds an object,
+# so a replayed URL cannot replace what was uploaded and processed.
+ONLY_NEW_OBJECTS = {"If-None-Match": "*"}
+
+
 def presigned_put(key: str, content_type: str, expires: int | None = None) -> str:
+    """A presigned PUT that creates the object and cannot replace it (send ONLY_NEW_OBJECTS)."""
     return aws.client("s3").generate_presigned_url(
-        "put_object", Params={"Bucket": bucket(), "Key": key, "ContentType": content_type},
+        "put_object", Params={"Bucket": bucket(), "Key": key, "ContentType": content_type, "IfNoneMatch": "*"},
         ExpiresIn=expires or settings().presigned_url_seconds)
 
 
@@ -88,7 +105,7 @@ def start_multipart(key: str, content_type: str, total_bytes: int, part_size: in
 
 def complete_multipart(key: str, upload_id: str, parts: list[dict]) -> None:
     aws.client("s3").complete_multipart_upload(
-        Bucket=bucket(), Key=key, UploadId=upload_id,
+        Bucket=bucket(), Key=key, UploadId=upload_id, IfNoneMatch="*",
         MultipartUpload={"Parts": [{"PartNumber": int(p["part_number"]), "ETag": p["etag"]} for p in parts]})
 
 
@@ -96,8 +113,10 @@ def abort_multipart(key: str, upload_id: str) -> None:
     aws.client("s3").abort_multipart_upload(Bucket=bucket(), Key=key, UploadId=upload_id)
 
 
-def put_bytes(key: str, content: bytes, content_type: str) -> None:
-    aws.client("s3").put_object(Bucket=bucket(), Key=key, Body=content, ContentType=content_type)
+def put_bytes(key: str, content: bytes, content_type: str, only_new: bool = False) -> None:
+    """Write an object; with `only_new`, S3 refuses (412) when the key already holds one."""
+    extra = {"IfNoneMatch": "*"} if only_new else {}
+    aws.client("s3").put_object(Bucket=bucket(), Key=key, Body=content, ContentType=content_type, **extra)
 
 
 def upload_file(path: str, key: str, content_type: str, metadata: dict | None = None) -> None:
@@ -183,13 +202,15 @@ PREVIEW_VARIANTS = {
 }
 
 
-def preview_upload_key(preview_id: str, extension: str) -> str:
-    return f"{UPLOAD_PREFIX}{preview_id}/source.{extension}"
+def preview_upload_key(preview_id: str, extension: str, upload_id: str) -> str:
+    """An uploaded original, under a key of its own upload (asking for an upload URL
+    again never points at the object an earlier URL may still write)."""
+    return f"{UPLOAD_PREFIX}{preview_id}/{upload_id}/source.{extension}"
 
 
-def picture_upload_key(preview_id: str, extension: str) -> str:
+def picture_upload_key(preview_id: str, extension: str, upload_id: str) -> str:
     """Uploaded pictures skip normalize: their own prefix sends them to the images worker."""
-    return f"{PICTURE_UPLOAD_PREFIX}{preview_id}/source.{extension}"
+    return f"{PICTURE_UPLOAD_PREFIX}{preview_id}/{upload_id}/source.{extension}"
 
 
 def preview_prefixes(preview_id: str) -> list[str]:
@@ -211,7 +232,7 @@ def preview_frame_key(preview_id: str, frame_number: int) -> str:
 UPLOADED, PICTURE_UPLOADED, PROCESSED = "uploaded", "picture-uploaded", "processed"
 _PLACES = ((UPLOAD_PREFIX, UPLOADED), (PICTURE_UPLOAD_PREFIX, PICTURE_UPLOADED), (PREVIEW_PREFIX, PROCESSED))
 _VARIANT_OF_FILE = {file_name: variant for variant, file_name in PREVIEW_VARIANTS.items()}
-_SOURCE_FILE = re.compile(r"source\.(\w+)")
+_SOURCE_FILE = re.compile(r"[0-9a-f]{32}/source\.(\w+)")
 _STORED_FILE = re.compile(r"file\.(\w+)")
 
 

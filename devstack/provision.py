@@ -150,6 +150,9 @@ def _bucket(session, resolver, logical_id, properties):
     else:
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": resolver.region})
     resolver.physical[logical_id] = name
+    versioning = properties.get("VersioningConfiguration")
+    if versioning:
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": versioning["Status"]})
     cors = properties.get("CorsConfiguration")
     if cors:
         # CloudFormation and the S3 API spell two CORS keys differently.

@@ -11,7 +11,9 @@ the bytes go straight to S3, never through Lambda or API Gateway.
         "expires_in", "file_name", "content_type", "size", "complete_path"}
 
    The record uploaded to keeps `pending(answer)` until the upload completes.
-2. The client PUTs the file (with `headers`), or each part (keeping the ETags S3 answers).
+2. The client PUTs the file (with `headers`, which S3 checks: a presigned PUT only
+   creates its object, so a replayed URL answers 412 rather than replace it), or each
+   part (keeping the ETags S3 answers).
 3. `POST <complete_path>` `{"upload_id"?, "parts"?: [{"part_number", "etag"}]}`:
    `finish` joins the parts and checks what S3 holds against what was announced.
    (A preview's pipeline starts as soon as its object lands, so after a single PUT
@@ -55,7 +57,8 @@ def start(key: str, *, file_name: str, content_type: str, size: int | None, comp
         how = {"method": "multipart", **started, "expires_in": storage.part_url_seconds()}
     else:
         how = {"method": "PUT", "url": storage.presigned_put(key, content_type),
-               "headers": {"Content-Type": content_type}, "expires_in": settings().presigned_url_seconds}
+               "headers": {"Content-Type": content_type, **storage.ONLY_NEW_OBJECTS},
+               "expires_in": settings().presigned_url_seconds}
     return {**how, "file_name": file_name, "content_type": content_type, "size": size,
             "complete_path": complete_path}
 
@@ -101,5 +104,7 @@ def finish(key: str, started: dict, completion: UploadComplete) -> dict:
         storage.delete_keys([key])
         raise Invalid("The uploaded file is empty (0 bytes)")
     if started.get("size") is not None and stored["size"] != started["size"]:
+        # Taken away, so that the same URL (which only creates) can be used again.
+        storage.delete_keys([key])
         raise Invalid(f"{stored['size']} bytes arrived but {started['size']} were announced; upload again")
     return stored

@@ -54,7 +54,7 @@ def test_presigned_movie_becomes_ready_in_the_project_format(previews, clips, s3
     # The tile sprite: 8 columns of 178x100 (16:9) tiles, one per frame.
     assert picture_size(storage.preview_key(preview["id"], "tile")) == (8 * 178, math.ceil(24 / 8) * 100)
     # The original is kept; playlists find the preview in its entity's summary.
-    assert s3_keys(f"{storage.UPLOAD_PREFIX}{preview['id']}/") == [f"{storage.UPLOAD_PREFIX}{preview['id']}/source.mp4"]
+    assert s3_keys(f"{storage.UPLOAD_PREFIX}{preview['id']}/") == [records.get(preview["id"])["pipeline"]["source_key"]]
     def summary():
         previews_of_entity = index.previews_by_entity([preview["entity_id"]])[preview["entity_id"]]
         return {k: v for item in previews_of_entity if item["id"] == preview["id"]
@@ -145,7 +145,7 @@ def test_a_corrupt_movie_is_broken_with_a_reason_and_kept(api, previews, clips):
 def test_a_duplicated_event_is_processed_once(stack, previews, clips):
     preview = previews.new()
     previews.presigned_put(preview, clips["4x3"])
-    key = storage.preview_upload_key(preview["id"], "mp4")
+    key = records.get(preview["id"])["pipeline"]["source_key"]
     handler = stack.app.handler_map["normalize_preview"]
     duplicates = [threading.Thread(target=handler, args=(sqs_event(s3_event_body(key)), _context()))
                   for _ in range(2)]
@@ -195,7 +195,7 @@ def test_a_failed_message_is_reported_alone_and_retried(stack, api, previews, cl
     # The upload is announced, but its S3 event arrives before any object exists (a transient error).
     announced = api["manager"].post(f"/pictures/preview-files/{preview['id']}/upload-url",
                                     json={"filename": "late.mp4"}).json()
-    key = storage.preview_upload_key(preview["id"], "mp4")
+    key = records.get(preview["id"])["pipeline"]["source_key"]
     storage.put_bytes("elsewhere/skipped.mp4", b"x", "video/mp4")
     event = sqs_event(s3_event_body("elsewhere/skipped.mp4"), s3_event_body("elsewhere/skipped.mp4"))
     second_body = event["Records"][1]["body"]
@@ -215,7 +215,7 @@ def test_a_stage_that_never_finishes_is_broken_not_retried_forever(stack, api, p
     # Three invocations took the stage and were killed (their leases ran out).
     records.update(preview["id"], lambda body: {"pipeline": {**body["pipeline"], "normalize": {
         "attempts": pipeline.MAX_ATTEMPTS, "lease_until": time.time() - 1}}})
-    obj = pipeline.S3Object(storage.preview_upload_key(preview["id"], "mp4"), 10, "redelivered")
+    obj = pipeline.S3Object(records.get(preview["id"])["pipeline"]["source_key"], 10, "redelivered")
     pipeline.normalize_object(obj, _context())
     broken = records.get(preview["id"])
     assert broken["status"] == "broken" and "3 attempts" in broken["status_reason"]

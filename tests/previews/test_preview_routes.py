@@ -229,7 +229,7 @@ def test_asking_again_gives_up_the_earlier_multipart_upload(api, previews):
     first = api["manager"].post(path, json={"filename": "a.mov", "multipart": True}).json()
     second = api["manager"].post(path, json={"filename": "b.mov", "multipart": True}).json()
     assert set(second) == MULTIPART_ANSWER | {"preview_file"} and second["upload_id"] != first["upload_id"]
-    prefix = storage.preview_upload_key(preview["id"], "mov").rsplit("/", 1)[0]
+    prefix = f"{storage.UPLOAD_PREFIX}{preview['id']}/"  # each upload has a key of its own below
     started = aws.client("s3").list_multipart_uploads(Bucket=storage.bucket(), Prefix=prefix).get("Uploads", [])
     assert [upload["UploadId"] for upload in started] == [second["upload_id"]]
     stale = api["manager"].post(f"/{second['complete_path']}", json={"upload_id": first["upload_id"], "parts": [

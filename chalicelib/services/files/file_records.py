@@ -120,6 +120,9 @@ def delete_file(caller: Caller, kind: str, file_id: str) -> None:
 
 def remove_file(file_record: dict) -> None:
     """A working or output file with its revision claims and its content."""
-    records.delete(file_record["id"])
+    kind, file_id = file_record["type"], file_record["id"]
+    records.delete(file_id)
     release_all(file_record.get("revision_claims") or [])
-    storage.delete_keys([storage.file_content_key(file_record["type"], file_record["id"])])
+    earlier = [content.get("key") for content in file_record.get("previous_contents") or []]
+    storage.delete_keys([file_record.get("content_key"), storage.file_content_key(kind, file_id), *earlier])
+    storage.delete_prefix(storage.file_content_prefix(kind, file_id))

@@ -157,6 +157,15 @@ def changeable(caller: Caller, working_file_id: str) -> dict:
     return working_file
 
 
+def next_revision(caller: Caller, working_file: dict) -> dict:
+    """The next revision of a working file's name on its task, for an upload to a working
+    file that already holds content: Zou would replace it; the old revision keeps it."""
+    created = new_working_file(caller, working_file["task_id"], {
+        "name": working_file["name"], "comment": working_file.get("comment") or "",
+        "description": working_file.get("description") or "", "software_id": working_file.get("software_id")})
+    return records.get(created["id"])
+
+
 def update_working_file(caller: Caller, working_file_id: str, raw_body) -> dict:
     """PUT data/working-files/{id} (CRUD): the fields that do not name the revision."""
     working_file = changeable(caller, working_file_id)

@@ -112,7 +112,8 @@ def normalize_object(obj: S3Object, context) -> None:
     if upload is None or upload.place != storage.UPLOADED:
         logger.info("not a preview upload: skipped", extra={"s3_key": obj.key})
         return
-    _run_stage(upload.preview_id, "normalize", obj, context, lambda job, work: _normalize(job, obj, work, context))
+    _run_stage(upload.preview_id, "normalize", obj, context, lambda job, work: _normalize(job, obj, work, context),
+               original=True)
 
 
 def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
@@ -181,7 +182,8 @@ def images_object(obj: S3Object, context) -> None:
         logger.info("not a preview picture or normalized movie: skipped", extra={"s3_key": obj.key})
         return
     work = _picture_images if picture else _movie_images
-    _run_stage(source.preview_id, "images", obj, context, lambda job, work_dir: work(job, obj, work_dir, context))
+    _run_stage(source.preview_id, "images", obj, context, lambda job, work_dir: work(job, obj, work_dir, context),
+               original=picture)
 
 
 def _picture_images(job: Job, obj: S3Object, work: str, context) -> None:
@@ -228,9 +230,11 @@ def _upload_pictures(preview_id: str, pictures: media.PreviewPictures) -> list[s
 
 # --- stages: claim, advance, break ------------------------------------------------------------------
 
-def _run_stage(preview_id: str, stage: str, obj: S3Object, context, work) -> None:
+def _run_stage(preview_id: str, stage: str, obj: S3Object, context, work, original: bool = False) -> None:
+    """`original`: `obj` is an uploaded original, processed only if it is the one the
+    preview expects (an earlier upload URL may still write its own key)."""
     log = {"preview_file_id": preview_id, "stage": stage, "s3_key": obj.key, "token": obj.token}
-    job = claim(preview_id, stage, _time_left(context) + SAFETY_SECONDS)
+    job = claim(preview_id, stage, _time_left(context) + SAFETY_SECONDS, source_key=obj.key if original else None)
     if job is None:
         return
     logger.info("stage started", extra={**log, "attempt": job.attempt})
@@ -251,7 +255,7 @@ def _run_stage(preview_id: str, stage: str, obj: S3Object, context, work) -> Non
     logger.info("stage done", extra={**log, "seconds": round(time.time() - job.started, 3)})
 
 
-def claim(preview_id: str, stage: str, lease_seconds: float) -> Job | None:
+def claim(preview_id: str, stage: str, lease_seconds: float, source_key: str | None = None) -> Job | None:
     """Take `stage` of the preview for this invocation, or None (logged) when there is
     nothing to do: deleted, not processing, already done, or leased by another invocation."""
     now = time.time()
@@ -264,6 +268,8 @@ def claim(preview_id: str, stage: str, lease_seconds: float) -> Job | None:
             outcome["skip"] = f"the preview is {body.get('status')}"
         elif stage not in (pipeline.get("stages") or []):
             outcome["skip"] = f"the preview expects no {stage} (no upload was announced)"
+        elif source_key and pipeline.get("source_key") != source_key:
+            outcome["skip"] = "not the upload the preview expects"
         elif state.get("done"):
             outcome["skip"] = "already done (duplicate event)"
         elif state.get("lease_until", 0) > now:

@@ -45,9 +45,11 @@ def served_extension(kind: str, extension: str) -> str:
 
 
 def source_key(preview_id: str, kind: str, extension: str) -> str:
+    """Where a new upload of the preview's original goes: a key of this upload alone."""
+    upload_id = storage.new_upload_id()
     if kind == "picture":
-        return storage.picture_upload_key(preview_id, extension)
-    return storage.preview_upload_key(preview_id, extension)
+        return storage.picture_upload_key(preview_id, extension, upload_id)
+    return storage.preview_upload_key(preview_id, extension, upload_id)
 
 
 def _normalize_flag(value) -> bool:
@@ -77,12 +79,12 @@ def _classify_or_remove(ctx, filename: str) -> tuple[str, str, str]:
     return kind, extension, original_name
 
 
-def _expect_upload(ctx, kind: str, extension: str, original_name: str, normalize: bool, size: int | None,
-                   allow_pending: bool, upload: dict | None = None) -> dict:
+def _expect_upload(ctx, key: str, kind: str, extension: str, original_name: str, normalize: bool,
+                   size: int | None, allow_pending: bool, upload: dict | None = None) -> dict:
     """Record where the original will land and what must be made of it, before it lands,
     so that the worker the S3 event starts finds its instructions (and `upload`, the
-    presigned upload's `pending`, for upload-complete)."""
-    key = source_key(ctx.preview["id"], kind, extension)
+    presigned upload's `pending`, for upload-complete). The workers process only the
+    object at `key`."""
 
     def decide(body: dict):
         pipeline = body.get("pipeline") or {}
@@ -119,10 +121,11 @@ def upload_through_api(caller: Caller, preview_id: str, files: dict, query: dict
     normalize = _normalize_flag((query.get("normalize") or [None])[-1])
     if kind == "file":
         return previews.serialize(store_file(ctx, extension, original_name, upload.content), relations=False)
-    preview = _expect_upload(ctx, kind, extension, original_name, normalize, len(upload.content),
-                             allow_pending=False)
+    preview = _expect_upload(ctx, source_key(preview_id, kind, extension), kind, extension, original_name, normalize,
+                             len(upload.content), allow_pending=False)
     try:
-        storage.put_bytes(preview["pipeline"]["source_key"], upload.content, storage.content_type_for(upload.filename))
+        storage.put_bytes(preview["pipeline"]["source_key"], upload.content, storage.content_type_for(upload.filename),
+                          only_new=True)
     except Exception:
         # Nothing landed: let the client try again.
         records.update(preview_id, {"original_name": None, "pipeline": {}}, expected_kind=previews.KIND)
@@ -133,7 +136,7 @@ def upload_through_api(caller: Caller, preview_id: str, files: dict, query: dict
 def store_file(ctx, extension: str, original_name: str, content: bytes) -> dict:
     """pdf, zip, ...: stored as they are and `ready` (no worker, no thumbnails)."""
     storage.put_bytes(storage.preview_key(ctx.preview["id"], f"file.{extension}"), content,
-                      storage.content_type_for(f"x.{extension}"))
+                      storage.content_type_for(f"x.{extension}"), only_new=True)
     preview, _ = records.transition(ctx.preview["id"], lambda body: {
         "original_name": original_name, "extension": extension, "status": "ready", "status_reason": None,
         "file_size": len(content),
@@ -167,8 +170,8 @@ def request_upload(caller: Caller, preview_id: str, body: dict) -> dict:
                                    size=size, complete_path=f"pictures/preview-files/{preview_id}/upload-complete",
                                    multipart=bool(body.get("multipart")))
     try:
-        preview = _expect_upload(ctx, kind, extension, original_name, _normalize_flag(body.get("normalize")), size,
-                                 allow_pending=True, upload=upload_protocol.pending(answer))
+        preview = _expect_upload(ctx, key, kind, extension, original_name, _normalize_flag(body.get("normalize")),
+                                 size, allow_pending=True, upload=upload_protocol.pending(answer))
     except Invalid:
         upload_protocol.abandon(key, upload_protocol.pending(answer))
         raise

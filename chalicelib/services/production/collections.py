@@ -143,7 +143,8 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
         "person_id": UUID, "software_id": UUID},
         fixed=("name", "revision", "task_id", "entity_id", "project_id"),
         computed=("shotgun_id", "content_type", "original_file_name", "uploaded_at"),
-        hidden=("pending_upload", "revision_claims"), project_field="project_id", parent_field="entity_id",
+        hidden=("pending_upload", "revision_claims", "content_key", "previous_contents"), project_field="project_id",
+        parent_field="entity_id",
         own_routes=True),
     Collection("output-files", "OutputFile", {
         "name": STR, "revision": INT, "representation": STR, "entity_id": UUID, "asset_instance_id": UUID,
@@ -154,7 +155,8 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
         fixed=("name", "revision", "representation", "entity_id", "asset_instance_id", "temporal_entity_id",
                "output_type_id", "task_type_id", "source_file_id", "project_id"),
         computed=("shotgun_id", "content_type", "original_file_name", "uploaded_at", "source_file"),
-        hidden=("pending_upload", "revision_claims"), project_field="project_id", own_routes=True),
+        hidden=("pending_upload", "revision_claims", "content_key", "previous_contents"), project_field="project_id",
+        own_routes=True),
     # Served by chalicelib.api.preview_routes (revision rules, S3 objects, Zou's permissions);
     # listed here for the shared filters and serialization. Every field is typed for
     # `?field=` filters; chalicelib.services.previews.previews decides which ones a PUT may change.

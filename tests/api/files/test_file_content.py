@@ -118,7 +118,7 @@ def test_upload_url_checks_its_body(api, working_file):
     assert api["user"].post(url, json={"size": 10, "content_type": "video/mp4\r\nX-Evil: 1"}).status_code == 400
     assert api["user"].post(url, json={"size": 10, "file_name": "a\nb.ma"}).status_code == 400
     assert api["user"].post(url, json={"size": 10, "content_type": "video/mp4"}).json()["headers"] == \
-        {"Content-Type": "video/mp4"}
+        {"Content-Type": "video/mp4", "If-None-Match": "*"}
     assert api["user"].post(url, data="size=10", headers={"Content-Type": "text/plain"}).status_code == 400
 
 
