@@ -24,8 +24,9 @@ DEFAULT_FILE_STATUS = {"name": "To review", "color": "#FFFFFF"}
 MAX_REVISION_ATTEMPTS = 100
 
 
-def default_record(route: str, values: dict) -> dict:
-    return data.get_or_create_by_name(c.COLLECTIONS[route], values["name"], values)
+def default_record(route: str, values: dict, project: dict) -> dict:
+    """Zou's default software or file status, of the project's studio."""
+    return data.get_or_create_by_name(c.COLLECTIONS[route], values["name"], project.get("studio_id"), values)
 
 
 # --- revision numbers -----------------------------------------------------------
@@ -114,8 +115,8 @@ def newest_first(items: Iterable[dict]) -> list[dict]:
 
 def delete_file(caller: Caller, kind: str, file_id: str) -> None:
     """CRUD DELETE (admin only, as in Zou): the record, its revision claims, its content."""
-    auth.check_admin(caller)
     found = require_file(kind, file_id)
+    auth.check_admin(caller, data.require_project(found["project_id"]))
     records.delete(file_id)
     release_all(found.get("revision_claims") or [])
     storage.delete_keys([storage.file_content_key(kind, file_id)])

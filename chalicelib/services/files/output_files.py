@@ -139,7 +139,8 @@ def new_output_file(caller: Caller, ids: TargetIds, raw_body) -> dict:
             raise Invalid(f"Working file {body.working_file_id} belongs to another project")
     file_status = (file_records.referenced(found, "FileStatus", body.file_status_id, "File status")
                    if body.file_status_id
-                   else file_records.default_record("file-status", file_records.DEFAULT_FILE_STATUS))
+                   else file_records.default_record("file-status", file_records.DEFAULT_FILE_STATUS,
+                                                 target.project))
     scope = _scope(target, output_type["id"], task_type["id"], body.name)
     file_id = records.new_id()
     revision, claims = file_records.claim_revision(

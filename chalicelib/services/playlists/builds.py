@@ -115,8 +115,7 @@ def list_playlist_jobs(caller: Caller, playlist_id: str) -> list[dict]:
 
 def list_project_jobs(caller: Caller, project_id: str) -> list[dict]:
     """GET data/projects/{pid}/build-jobs: admin only, as in Zou."""
-    data.require_project(project_id)
-    auth.check_admin(caller)
+    auth.check_admin(caller, data.require_project(project_id))
     return sorted(records.query_project(project_id, "BuildJob"), key=lambda j: j["created_at"], reverse=True)
 
 

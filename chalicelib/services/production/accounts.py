@@ -2,12 +2,14 @@
 from chalicelib import auth
 from chalicelib.errors import Invalid, NotAuthenticated
 from chalicelib.models import records
+from chalicelib.services.production import tenancy
 from chalicelib.services.production.data import serialize
 
 
-def organisation() -> dict:
-    found = records.query_kind("Organisation", limit=1)
-    return serialize(found[0]) if found else {"name": "reelbase", "type": "Organisation", "id": None}
+def organisation(studio_id: str | None) -> dict:
+    """The caller's studio's organisation (its secrets answered as `has_<name>`)."""
+    found = tenancy.organisation_of(studio_id)
+    return serialize(found) if found else {"name": "reelbase", "type": "Organisation", "id": None}
 
 
 def log_in(body: dict) -> dict:
@@ -20,7 +22,8 @@ def log_in(body: dict) -> dict:
     if person is None or not person.get("active", True) or not auth.password_matches(person.get("password"), password):
         raise NotAuthenticated("Wrong email or password")
     tokens = auth.issue_tokens(person)
-    return {"user": serialize(person), "organisation": organisation(), "login": True, "ldap": False, **tokens}
+    return {"user": serialize(person), "organisation": organisation(person.get("studio_id")), "login": True,
+            "ldap": False, **tokens}
 
 
 def _person_by_email(email: str) -> dict | None:
@@ -36,4 +39,4 @@ def refresh(person_id: str) -> dict:
 
 
 def authenticated(caller: auth.Caller) -> dict:
-    return {"authenticated": True, "user": serialize(caller.person), "organisation": organisation()}
+    return {"authenticated": True, "user": serialize(caller.person), "organisation": organisation(caller.studio_id)}

@@ -21,13 +21,27 @@ class Collection:
     computed: tuple = ()            # served but never written by clients
     fixed: tuple = ()               # typed fields set at creation only (they key revision numbers)
     hidden: tuple = ()              # stored but never served (password hashes)
+    secrets: tuple = ()             # write-only: served as `has_<name>` (whether one is set)
     unique_name: bool = False       # name unique (case-insensitive) per project/global
     admin_write: bool = False       # studio-wide settings only admins change
     own_routes: bool = False        # served by its own blueprint (files), not the generic CRUD routes
 
     @property
+    def studio_wide(self) -> bool:
+        """Records of a studio rather than of a project (task types, people, projects
+        themselves): they carry the studio they belong to in `studio_id`."""
+        return self.project_field is None
+
+    @property
+    def server_set(self) -> tuple:
+        """Served, never written by clients: the computed fields, and the studio of a
+        studio-wide record (people's `studio_id` is a field, checked when written)."""
+        studio = ("studio_id",) if self.studio_wide and "studio_id" not in self.fields else ()
+        return (*self.computed, *studio)
+
+    @property
     def filterable(self) -> set:
-        return set(self.fields) | set(READ_ONLY) | set(self.computed)
+        return set(self.fields) | set(READ_ONLY) | set(self.server_set)
 
 
 _ENTITY_FIELDS = {

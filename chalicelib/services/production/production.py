@@ -67,7 +67,7 @@ def list_children(caller: Caller, parent_kinds: tuple, parent_id: str, child_kin
 
 
 def open_projects(caller: Caller) -> list[dict]:
-    projects = auth.visible_projects(caller, records.query_kind("Project"))
+    projects = auth.visible_projects(caller, records.query_studio(caller.studio_id, "Project"))
     return [data.serialize(p) for p in projects if p.get("project_status_name", "Open") == "Open"]
 
 
