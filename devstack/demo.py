@@ -32,7 +32,8 @@ def seed(studio_name: str = "Main studio") -> dict:
         email = f"{role}@demo.reelbase.dev"
         people[role] = new("persons", {
             "first_name": first, "last_name": last, "email": email, "password": DEMO_PASSWORD, "role": role,
-            "studio_id": studio["id"], "departments": [department["id"]] if role in ("user", "supervisor") else []})
+            "studio_id": studio["id"], "departments": [department["id"]] if role in ("user", "supervisor") else [],
+            "notifications_enabled": True})
     statuses = {short: new("task-status", {"name": name, "short_name": short, "color": color,
                                             "is_default": short == "todo", "is_done": short == "done",
                                             "is_retake": short == "retake", "is_client_allowed": short != "done"})

@@ -121,7 +121,7 @@ def test_delete_removes_build_jobs_and_their_movies(api, production, new_playlis
 
 
 def test_notify_clients_emails_each_client_of_the_team(api, stack, production, demo, new_playlist, event_log):
-    playlist = new_playlist(name="Ready for you")
+    playlist = new_playlist(name="Ready for you", for_client=True)
     before = len(stack.sent_emails())
     answer = api["manager"].post(f"/data/playlists/{playlist['id']}/notify-clients", json={})
     assert answer.status_code == 200 and answer.json() == {"status": "success"}

@@ -8,7 +8,7 @@ from chalicelib.auth import Caller
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models import records
 from chalicelib.services.production import collections as c
-from chalicelib.services.production import data
+from chalicelib.services.production import data, references
 
 WORKING_FILES = c.COLLECTIONS["working-files"]
 OUTPUT_FILES = c.COLLECTIONS["output-files"]
@@ -77,6 +77,13 @@ def referenced(found: dict[str, dict], kind: str, record_id: str, label: str) ->
     if record is None or record.get("type") != kind:
         raise NotFound(f"{label} not found: {record_id}")
     return record
+
+
+def named(found: dict[str, dict], kind: str, record_id: str, field_name: str, project: dict) -> dict:
+    """A record a request body names (from a BatchGet's answer), of the project or of its
+    studio; else 400 naming the field."""
+    return references.check_one(references.owner_of_project(project), field_name, record_id,
+                                found.get(record_id), (kind,))
 
 
 def require_file(kind: str, file_id: str) -> dict:

@@ -99,7 +99,7 @@ def parse_filters(collection: c.Collection, query: dict[str, list[str]]) -> dict
     for name, values in query.items():
         if name in RESERVED_PARAMS:
             continue
-        if name not in collection.filterable or name in collection.hidden:
+        if name not in collection.filterable or name in collection.hidden or name in collection.secrets:
             # Refused rather than dropped: gazu's get-or-create takes the first row.
             raise Invalid(f"Cannot filter {collection.route} on '{name}'")
         filters[name] = parse_filter(collection, name, values[-1])
