@@ -282,7 +282,7 @@ def update_record(caller: Caller, collection: c.Collection, record_id: str, raw_
         _check_write(caller, collection, current)
     changes = clean_body(collection, raw_body, creating=False)
     if self_edit:
-        auth.check_own_record_changes(caller, current, changes)
+        changes = auth.own_record_changes(caller, changes)
     return serialize(update_checked(collection, current, changes))
 
 
