@@ -17,3 +17,19 @@ def a(tenants) -> world.Studio:
 @pytest.fixture
 def b(tenants) -> world.Studio:
     return tenants.b
+
+
+@pytest.fixture
+def dynamodb_operations(monkeypatch):
+    """Names of the DynamoDB operations made from now on (the served app runs in this process)."""
+    from pynamodb.connection.base import Connection
+
+    calls: list[str] = []
+    original = Connection._make_api_call
+
+    def recording(self, operation_name, operation_kwargs):
+        calls.append(operation_name)
+        return original(self, operation_name, operation_kwargs)
+
+    monkeypatch.setattr(Connection, "_make_api_call", recording)
+    return calls
