@@ -115,7 +115,7 @@ def build_studio_a(api, demo, movie: str) -> Studio:
         "task_types": [a.task_type["id"], a.layout_type["id"]],
         "task_statuses": [s["id"] for s in demo["statuses"].values()], "asset_types": [a.asset_type["id"]]}), 201)
     manager = a.apis["manager"]
-    ok(manager.post(f"/actions/projects/{a.project['id']}/set-file-tree", json={"tree_name": "default"}))
+    ok(manager.post(f"/actions/projects/{a.project['id']}/set-file-tree", json={"tree_name": "simple"}))
     a.sequence = ok(manager.post(f"/data/projects/{a.project['id']}/sequences", json={"name": "SQ01"}), 201)
     a.shot = ok(manager.post(f"/data/projects/{a.project['id']}/shots",
                              json={"name": "SH010", "sequence_id": a.sequence["id"]}), 201)
@@ -186,7 +186,7 @@ def build(api, demo) -> Tenants:
         "name": f"Project A2 {tag()}", "team": [a.people["manager_other_project"]["id"]],
         "fps": FPS, "resolution": f"{WIDTH}x{HEIGHT}"}), 201)
     other_manager = a.apis["manager_other_project"]
-    ok(other_manager.post(f"/actions/projects/{other['id']}/set-file-tree", json={"tree_name": "default"}))
+    ok(other_manager.post(f"/actions/projects/{other['id']}/set-file-tree", json={"tree_name": "simple"}))
     sequence = ok(other_manager.post(f"/data/projects/{other['id']}/sequences", json={"name": "SQ01"}), 201)
     shot = ok(other_manager.post(f"/data/projects/{other['id']}/shots",
                                  json={"name": "SH010", "sequence_id": sequence["id"]}), 201)
