@@ -144,7 +144,9 @@ def visible_records(caller: Caller, kind: str, items: list[dict], project_field:
         return visible_projects(caller, items)
     if not project_field:
         return [item for item in items if in_studio(caller, item) or founded(caller, item)]
-    allowed = {p["id"] for p in visible_projects(caller, records.query_studio(caller.studio_id, "Project"))}
+    # The projects the items belong to (usually one), read in one BatchGet.
+    projects = records.batch_get({item.get(project_field) for item in items})
+    allowed = {p["id"] for p in visible_projects(caller, list(projects.values())) if p.get("type") == "Project"}
     kept = [item for item in items if item.get(project_field) in allowed]
     if caller.role == "vendor" and kind == "Task":
         kept = [task for task in kept if is_assigned(caller, task)]

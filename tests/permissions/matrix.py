@@ -65,14 +65,15 @@ ZYPE_ANY_WRITER = ZYPE_WRITERS | {"admin_other_studio", "zype_key_other_studio"}
 class Rule:
     allowed: frozenset
     sees: frozenset | None = None  # list routes: who finds the target in the answer
-    note: str = ""                  # where the seed and Zou differ, and which was followed
+    note: str = ""                  # where the seed and Zou differ: "<which was followed>: <why>"
 
 
 def rule(allowed, sees=None, note: str = "") -> Rule:
     return Rule(frozenset(allowed), frozenset(sees) if sees is not None else None, note)
 
 
-SEED_OVER_ZOU = "Seed followed over Zou"
+JOBS_NOTE = "Seed: supervisors read the status of the build jobs they may download (Zou refuses them)"
+SETTINGS_NOTE = "Zou: studio-wide settings are admin only (Zou's CRUD default); the seed says nothing"
 
 # --- the generic CRUD ---------------------------------------------------------------------------
 
@@ -99,7 +100,7 @@ def _crud() -> dict:
             readers = TASK if route in ("tasks", "comments") else TEAM
             rules = (rule(BEARERS, readers), rule(MANAGERS), rule(readers), rule(MANAGERS), rule(MANAGERS))
         else:  # studio-wide: read by the studio, written by its admins
-            note = "Zou: admin only; followed (the seed is silent)" if route in SETTINGS_COLLECTIONS else ""
+            note = SETTINGS_NOTE if route in SETTINGS_COLLECTIONS else ""
             rules = (rule(BEARERS, STUDIO), rule(ANY_ADMIN, note=note), rule(STUDIO), rule(ADMIN, note=note),
                      rule(ADMIN, note=note))
         for (method, path), chosen in zip((("GET", base), ("POST", base), ("GET", item), ("PUT", item),
@@ -174,8 +175,8 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/data/entities/{entity_id}/output-files"): rule(TEAM),
     ("GET", "/api/data/asset-instances/{asset_instance_id}/output-files"): rule(TEAM),
     ("GET", "/api/data/projects/{project_id}/output-files"): rule(
-        TEAM_BUT_VENDORS, note=f"{SEED_OVER_ZOU}: the seed reads project output files with project access, Zou "
-                               "asks for a manager; vendors, who see only their tasks, are kept out"),
+        TEAM_BUT_VENDORS, note="Seed: project access reads the project's output files (Zou asks for a manager); "
+                               "vendors, who see only their tasks, are kept out"),
     ("POST", "/api/data/entities/{entity_id}/output-files/new"): rule(TEAM),
     ("POST", "/api/data/entities/{entity_id}/output-files/next-revision"): rule(TEAM),
     ("GET", "/api/data/entities/{entity_id}/output-files/last-revisions"): rule(TEAM),
@@ -207,8 +208,8 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/actions/tasks/{task_id}/batch-comment"): rule(TASK_ACTION),
     ("POST", "/api/actions/tasks/batch-comment"): rule(TASK_ACTION),
     ("PUT", "/api/actions/preview-files/{preview_file_id}/set-main-preview"): rule(
-        TASK, note=f"{SEED_OVER_ZOU}: the seed sets the main preview with project access, Zou also refuses "
-                   "clients; vendors need a task on the entity"),
+        TASK, note="Seed: project access sets the main preview (Zou also refuses clients); vendors need a task "
+                   "on the entity"),
     ("PUT", "/api/actions/preview-files/{preview_file_id}/update-position"): rule(TASK_ACTION),
     ("PUT", "/api/actions/preview-files/{preview_file_id}/update-annotations"): rule(ANNOTATORS),
     ("GET", "/api/actions/preview-files/{preview_file_id}/extract-frame"): rule(MANAGERS),
@@ -225,10 +226,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     # --- playlists (the target is an internal playlist: clients see only those for clients)
     ("GET", "/api/data/playlists"): rule(BEARERS_BUT_VENDORS, TEAM_BUT_VENDORS_AND_CLIENTS),
     ("POST", "/api/data/playlists"): rule(
-        MANAGERS, note="Seed followed: creating playlists needs a manager (Zou's code lets supervisors too)"),
+        MANAGERS, note="Seed: creating playlists needs a manager (Zou's code lets supervisors of the project too)"),
     ("GET", "/api/data/playlists/{playlist_id}"): rule(TEAM_BUT_VENDORS_AND_CLIENTS),
     ("PUT", "/api/data/playlists/{playlist_id}"): rule(
-        MANAGERS, note="Seed followed: editing needs a manager (Zou also lets the supervisor who created it)"),
+        MANAGERS, note="Seed: editing playlists needs a manager (Zou also lets the supervisor who created it)"),
     ("DELETE", "/api/data/playlists/{playlist_id}"): rule(MANAGERS),
     ("GET", "/api/data/projects/{project_id}/playlists"): rule(TEAM_BUT_VENDORS),
     ("GET", "/api/data/projects/{project_id}/episodes/{episode_id}/playlists"): rule(TEAM_BUT_VENDORS),
@@ -242,9 +243,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/data/playlists/{playlist_id}/build/mp4"): rule(MANAGERS),
     ("POST", "/api/data/playlists/{playlist_id}/build/mp4"): rule(MANAGERS),
     ("GET", "/api/data/playlists/{playlist_id}/jobs"): rule(
-        SUPERVISORS, note=f"{SEED_OVER_ZOU}: supervisors read the status of the jobs they may download"),
+        SUPERVISORS, note=JOBS_NOTE),
     ("GET", "/api/data/playlists/{playlist_id}/jobs/{job_id}"): rule(
-        SUPERVISORS, note=f"{SEED_OVER_ZOU}: supervisors read the status of the jobs they may download"),
+        SUPERVISORS, note=JOBS_NOTE),
     ("DELETE", "/api/data/playlists/{playlist_id}/jobs/{job_id}"): rule(MANAGERS),
     ("GET", "/api/data/playlists/{playlist_id}/jobs/{job_id}/build/mp4"): rule(SUPERVISORS),
     ("GET", "/api/data/projects/{project_id}/build-jobs"): rule(ADMIN),
@@ -295,8 +296,8 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/categories/{id}"): rule(ZYPE_READERS),
     ("PUT", "/categories/{id}"): rule(ZYPE_WRITERS),
     ("DELETE", "/categories/{id}"): rule(ZYPE_WRITERS),
-    ("GET", "/zype/images/{image_id}/{file_name}"): rule(
-        EVERYONE, note="Public, as Zype's CDN URLs: an image id is a random UUID, knowing it is the permission"),
+    # Public, as Zype's CDN URLs: an image id is random, knowing it is the permission.
+    ("GET", "/zype/images/{image_id}/{file_name}"): rule(EVERYONE),
 }
 
 # The media blueprint is also served at the root (Kitsu's proxy strips /api): same rules.
