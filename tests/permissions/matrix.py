@@ -29,7 +29,7 @@ DESCRIPTIONS = {
     "manager_other_project": "manager of studio A on another project only",
     "admin_other_studio": "admin of studio B",
     "no_token": "no credentials",
-    "revoked_token": "a token that is no longer valid (today: garbage or expired; revocation hooks in here)",
+    "revoked_token": "a token that no longer works (today an expired one; world.revoked_token: the revocation hook)",
     "zype_api_key": "studio A's Zype api_key (read-write)",
     "zype_app_key": "studio A's Zype app_key (read-only)",
     "zype_key_other_studio": "studio B's Zype api_key",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import requests
 
 from chalicelib import auth
-from tests.permissions.world import REVOKED_TOKEN, Tenants, finished_build, ok, person, tag
+from tests.permissions.world import Tenants, finished_build, ok, person, revoked_token, tag
 from tests.zype.helpers import Zype
 
 
@@ -44,6 +44,7 @@ class Targets:
     base_url: str                                # the stack, without /api
     ids: dict = field(default_factory=dict)      # path parameter -> id
     records: dict = field(default_factory=dict)  # name -> record
+    revoked: str = ""                            # the manager's token, no longer valid
 
     @property
     def a(self):
@@ -61,7 +62,7 @@ class Targets:
             kind = "app_key" if identity == "zype_app_key" else "api_key"
             params[kind] = getattr(studio, f"zype_{kind}")
         elif identity == "revoked_token":
-            headers["Authorization"] = f"Bearer {REVOKED_TOKEN}"
+            headers["Authorization"] = f"Bearer {self.revoked}"
         elif identity != "no_token":
             someone = self.tenants.b.people["admin"] if identity == "admin_other_studio" else self.a.people[identity]
             tokens = auth.issue_tokens(someone)
@@ -79,7 +80,7 @@ class Targets:
 
 
 def build_targets(tenants: Tenants, base_url: str) -> Targets:
-    t = Targets(tenants, base_url)
+    t = Targets(tenants, base_url, revoked=revoked_token(tenants.a.people["manager"]))
     a, admin, manager, artist = tenants.a, tenants.a.apis["admin"], tenants.a.apis["manager"], tenants.a.apis["artist"]
     pid = a.project["id"]
     subject = person(admin, {"role": "user"})

@@ -22,9 +22,15 @@ TEAM_ROLES = {
     "manager": "manager", "supervisor": "supervisor", "supervisor_other_dept": "supervisor", "artist": "user",
     "artist_unassigned": "user", "client": "client", "vendor": "vendor", "vendor_unassigned": "vendor",
 }
-# A token that proves nothing: expired tokens of a known person are 401 the same way. The
-# `sessions` work adds revocation; a revoked token must then answer what this one does.
-REVOKED_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJub2JvZHkiLCJ0eXBlIjoiYWNjZXNzIn0.bm90LWEtc2lnbmF0dXJl"
+
+
+def revoked_token(someone: dict) -> str:
+    """A token of `someone` that no longer works. Until tokens can be revoked (logout, a
+    password change), an expired one; the hook for revocation: issue a token here, revoke
+    it, return it."""
+    import datetime
+
+    return auth.issue_access_token(someone["id"], datetime.timedelta(seconds=-60))
 FPS, WIDTH, HEIGHT = "25", 320, 180
 
 
