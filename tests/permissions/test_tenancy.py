@@ -132,3 +132,9 @@ def test_a_shared_asset_thumbnail_is_shared_within_its_studio_only(tenants, a, b
     thumbnail = f"/pictures/thumbnails/preview-files/{preview['id']}.png"
     assert a.apis["manager_other_project"].get(thumbnail).status_code == 302  # shared across A's projects
     assert b.apis["admin"].get(thumbnail).status_code == 403
+
+
+def test_a_studio_with_people_is_not_deleted(a, b):
+    assert a.apis["admin"].delete(f"/data/studios/{a.studio['id']}").status_code == 400
+    assert b.apis["admin"].delete(f"/data/studios/{a.studio['id']}").status_code == 403
+    assert a.apis["admin"].get(f"/data/studios/{a.studio['id']}").status_code == 200

@@ -329,6 +329,8 @@ def delete_record(caller: Caller, collection: c.Collection, record_id: str) -> N
     for child_kind in ("Task", "Shot", "Sequence", "Comment", "AssetInstance"):
         if records.query_parent(record_id, child_kind):
             raise Invalid(f"This {collection.kind} still has {child_kind.lower()}s; delete them first")
+    if collection.kind == "Studio":
+        tenancy.check_studio_is_empty(record_id)
     records.delete(record_id)
     key = _unique_key(collection, current)
     if key:

@@ -57,6 +57,13 @@ def _check_founding(caller: Caller, studio_id: str) -> None:
     auth.check_founding_person(caller, studio, has_people)
 
 
+def check_studio_is_empty(studio_id: str) -> None:
+    """A studio is deleted once nothing is left in it (its people and projects first)."""
+    for kind in ("Person", "Project"):
+        if records.query_studio(studio_id, kind, limit=1):
+            raise Invalid(f"This studio still has {kind.lower()}s; delete them first")
+
+
 def organisation_of(studio_id: str | None) -> dict | None:
     """A studio's organisation (its settings), one Query."""
     found = records.query_studio(studio_id, "Organisation", limit=1)
