@@ -5,7 +5,8 @@ import requests
 
 from tests.permissions.matrix import PROJECT_COLLECTIONS
 from tests.permissions.targets import Call, Targets, png
-from tests.permissions.world import finished_build, ok, ready_movie, tag
+from devstack import sample_media
+from tests.permissions.world import finished_build, ok, tag
 
 BUILDERS: dict[tuple[str, str], object] = {}
 
@@ -261,7 +262,9 @@ def _edit_preview(t, identity, path):
 
 @builds("DELETE", "/api/data/preview-files/{preview_file_id}")
 def _delete_preview(t, identity, path):
-    return Call("DELETE", f"/api/data/preview-files/{ready_movie(t.a.task, t.tenants.movie)['id']}")
+    # Deleting needs no media: a preview as add-preview leaves it.
+    fresh = sample_media.new_preview(t.a.people["manager"], t.a.task)
+    return Call("DELETE", f"/api/data/preview-files/{fresh['id']}")
 
 
 @builds("POST", "/api/actions/tasks/{task_id}/comments/{comment_id}/add-preview")

@@ -74,21 +74,15 @@ def as_person(api, someone: dict):
 
 
 def clip() -> str:
-    return sample_media.normalized_clip(1, FPS, WIDTH, HEIGHT, sample_media.PATTERNS[0])
-
-
-# What the pipeline leaves in S3 for a movie; only the movie itself is read by ffmpeg.
-VARIANTS = ("movie", "low", "source", "tile", "original", "thumbnail", "thumbnail-square", "preview")
+    return sample_media.source_clip(1, FPS, WIDTH, HEIGHT)
 
 
 def ready_movie(task: dict, movie: str) -> dict:
-    """A ready movie preview with every variant stored, as the pipeline leaves it."""
-    preview = sample_media.add_ready_preview(task, movie)
-    for variant in VARIANTS[1:]:
-        storage.put_bytes(storage.preview_key(preview["id"], variant), b"variant", "application/octet-stream")
-    return records.update(preview["id"], {"pipeline": {
-        "kind": "movie", "encode": True, "variants": list(VARIANTS), "source_extension": "mp4",
-        "source_key": storage.preview_key(preview["id"], "source")}})
+    """A movie preview of `task`, uploaded by an admin of its studio and made ready (every
+    rendition) by the pipeline."""
+    studio_id = records.get(task["project_id"]).get("studio_id")
+    admin = next(p for p in records.query_studio(studio_id, "Person") if p.get("role") == "admin")
+    return sample_media.upload_preview(admin, task, movie)
 
 
 def finished_build(playlist: dict) -> dict:

@@ -27,11 +27,11 @@ def test_create_checks_entity_kind_and_drops_unknown_task_type(api, production, 
 
 
 def test_whole_dict_put_ignores_read_only_fields_and_normalizes_entries(api, production, new_playlist,
-                                                                       make_preview):
+                                                                       add_preview):
     shot_a, shot_b = production.new_shot(), production.new_shot()
     playlist = new_playlist()
     sent = api["manager"].get(f"/data/playlists/{playlist['id']}").json()
-    preview_id = make_preview(production.task(shot_a), extension="png")["id"]
+    preview_id = add_preview(production.task(shot_a))["id"]
     sent.update({"name": "Renamed", "id": "22222222-2222-4222-8222-222222222222", "created_at": "2000-01-01",
                  "updated_at": "2000-01-01", "project_id": "33333333-3333-4333-8333-333333333333",
                  "type": "Whatever", "build_jobs": ["x"],
