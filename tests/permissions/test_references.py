@@ -197,7 +197,8 @@ def test_a_temp_playlist_names_tasks_of_its_project_only(tenants):
     _refused(a.apis["manager"].post(path, json={"task_ids": [b.task["id"]]}), "task_ids", b.task["id"])
     _refused(a.apis["manager"].post(path, json={"task_ids": [tenants.other_task["id"]]}), "task_ids",
              tenants.other_task["id"])
-    assert ok(a.apis["manager"].post(path, json={"task_ids": [a.task["id"]]}))[0]["preview_file_id"] == a.preview["id"]
+    entry = ok(a.apis["manager"].post(path, json={"task_ids": [a.task["id"]]}))[0]
+    assert entry["preview_file_task_id"] == a.task["id"] and entry["preview_file_id"]
 
 
 def test_a_comment_takes_a_status_and_an_author_of_the_studio(tenants):
