@@ -1,5 +1,7 @@
 """Demo studio data for `make run` and the README tour, written through the same
 services as the API so it obeys the same rules."""
+import functools
+
 from chalicelib import auth
 from chalicelib.services.production import collections as c
 from chalicelib.services.production import data
@@ -11,67 +13,72 @@ ROLES = {
 }
 
 
-def _new(route: str, body: dict) -> dict:
+def _new(route: str, body: dict, studio: dict | None = None) -> dict:
+    """A record as the API would store it; studio-wide records join the demo studio."""
     collection = c.COLLECTIONS[route]
+    if studio is not None and collection.studio_wide:
+        body = {"studio_id": studio["id"], **body}
     return data.store_new(collection, data.prepare_new(collection, body))
 
 
-def seed() -> dict:
+def seed(studio_name: str = "Main studio") -> dict:
     """Create the demo studio; returns what the tour needs (people, ids)."""
-    _new("organisations", {"name": "Demo Studio"})
-    studio = _new("studios", {"name": "Main studio"})
-    department = _new("departments", {"name": "Animation", "color": "#22d160"})
+    studio = _new("studios", {"name": studio_name})
+    new = functools.partial(_new, studio=studio)
+    new("organisations", {"name": "Demo Studio"})
+    department = new("departments", {"name": "Animation", "color": "#22d160"})
     people = {}
     for role, (first, last) in ROLES.items():
         email = f"{role}@demo.reelbase.dev"
-        people[role] = _new("persons", {
+        people[role] = new("persons", {
             "first_name": first, "last_name": last, "email": email, "password": DEMO_PASSWORD, "role": role,
-            "studio_id": studio["id"], "departments": [department["id"]] if role in ("user", "supervisor") else []})
-    statuses = {short: _new("task-status", {"name": name, "short_name": short, "color": color,
+            "studio_id": studio["id"], "departments": [department["id"]] if role in ("user", "supervisor") else [],
+            "notifications_enabled": True})
+    statuses = {short: new("task-status", {"name": name, "short_name": short, "color": color,
                                             "is_default": short == "todo", "is_done": short == "done",
                                             "is_retake": short == "retake", "is_client_allowed": short != "done"})
                 for name, short, color in [("Todo", "todo", "#f5f5f5"), ("Work In Progress", "wip", "#3273dc"),
                                            ("Waiting For Approval", "wfa", "#ab26ff"), ("Done", "done", "#22d160"),
                                            ("Retake", "retake", "#ff3860")]}
     task_types = {
-        "Layout": _new("task-types", {"name": "Layout", "short_name": "lay", "priority": 1, "for_entity": "Shot",
+        "Layout": new("task-types", {"name": "Layout", "short_name": "lay", "priority": 1, "for_entity": "Shot",
                                       "color": "#7a4a12"}),
-        "Animation": _new("task-types", {"name": "Animation", "short_name": "anim", "priority": 2,
+        "Animation": new("task-types", {"name": "Animation", "short_name": "anim", "priority": 2,
                                          "for_entity": "Shot", "color": "#22d160",
                                          "department_id": department["id"]}),
-        "Modeling": _new("task-types", {"name": "Modeling", "short_name": "mod", "priority": 1,
+        "Modeling": new("task-types", {"name": "Modeling", "short_name": "mod", "priority": 1,
                                         "for_entity": "Asset", "color": "#78909c"}),
     }
     for name, short in [("Movie", "mov"), ("Geometry", "geo"), ("Cache", "cch")]:
-        _new("output-types", {"name": name, "short_name": short})
-    _new("file-status", {"name": "Created", "color": "#f5f5f5"})
-    _new("softwares", {"name": "Blender", "short_name": "bl", "file_extension": ".blend"})
-    character = _new("entity-types", {"name": "Character"})
-    prop = _new("entity-types", {"name": "Prop"})
-    project = _new("projects", {"name": "Demo Short", "code": "DS", "fps": "25", "resolution": "1280x720",
+        new("output-types", {"name": name, "short_name": short})
+    new("file-status", {"name": "Created", "color": "#f5f5f5"})
+    new("softwares", {"name": "Blender", "short_name": "bl", "file_extension": ".blend"})
+    character = new("entity-types", {"name": "Character"})
+    prop = new("entity-types", {"name": "Prop"})
+    project = new("projects", {"name": "Demo Short", "code": "DS", "fps": "25", "resolution": "1280x720",
                                 "team": [p["id"] for p in people.values() if p["role"] != "admin"],
                                 "task_types": [t["id"] for t in task_types.values()],
                                 "task_statuses": [s["id"] for s in statuses.values()],
                                 "asset_types": [character["id"], prop["id"]]})
-    sequence = _new("sequences", {"name": "SQ01", "project_id": project["id"]})
-    shots = [_new("shots", {"name": f"SH{n:03d}", "project_id": project["id"], "parent_id": sequence["id"],
+    sequence = new("sequences", {"name": "SQ01", "project_id": project["id"]})
+    shots = [new("shots", {"name": f"SH{n:03d}", "project_id": project["id"], "parent_id": sequence["id"],
                             "nb_frames": 50, "data": {"frame_in": 1, "frame_out": 50}}) for n in (10, 20, 30)]
-    assets = [_new("assets", {"name": name, "project_id": project["id"], "entity_type_id": kind["id"]})
+    assets = [new("assets", {"name": name, "project_id": project["id"], "entity_type_id": kind["id"]})
               for name, kind in [("Hero", character), ("Sword", prop)]]
     tasks = []
     artist, vendor = people["user"]["id"], people["vendor"]["id"]
     for shot in shots:
         for type_name in ("Layout", "Animation"):
-            tasks.append(_new("tasks", {"project_id": project["id"], "entity_id": shot["id"],
+            tasks.append(new("tasks", {"project_id": project["id"], "entity_id": shot["id"],
                                         "task_type_id": task_types[type_name]["id"],
                                         "task_status_id": statuses["todo"]["id"],
                                         "assignees": [artist] if type_name == "Animation" else [vendor]}))
     for asset in assets:
-        tasks.append(_new("tasks", {"project_id": project["id"], "entity_id": asset["id"],
+        tasks.append(new("tasks", {"project_id": project["id"], "entity_id": asset["id"],
                                     "task_type_id": task_types["Modeling"]["id"],
                                     "task_status_id": statuses["todo"]["id"], "assignees": [artist]}))
-    return {"people": people, "project": project, "sequence": sequence, "shots": shots, "assets": assets,
-            "tasks": tasks, "task_types": task_types, "statuses": statuses}
+    return {"studio": studio, "people": people, "project": project, "sequence": sequence, "shots": shots,
+            "assets": assets, "tasks": tasks, "task_types": task_types, "statuses": statuses}
 
 
 def tokens_for(person: dict) -> dict:

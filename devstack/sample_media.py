@@ -72,7 +72,7 @@ def new_preview(person: dict, task: dict, *, revision: int = 0, extra_of: dict |
     task = records.get(task["id"])
     if extra_of is not None:
         return previews.add_extra_preview(caller, task["id"], extra_of["comments"][0], extra_of["id"])
-    status_id = task.get("task_status_id") or _default_status_id()
+    status_id = task.get("task_status_id") or _default_status_id(task)
     posted = production.add_comment(caller, task["id"], {"task_status_id": status_id, "comment": comment})
     return previews.add_preview(caller, task["id"], posted["id"], {"revision": revision})
 
@@ -117,8 +117,10 @@ def wait_until_processed(preview_id: str, timeout: float = 180) -> dict:
     return preview
 
 
-def _default_status_id() -> str:
-    return next(s["id"] for s in records.query_kind("TaskStatus") if s.get("is_default"))
+def _default_status_id(task: dict) -> str:
+    """The default status of the task's studio (statuses are per studio)."""
+    studio_id = (records.get(task["project_id"]) or {}).get("studio_id")
+    return next(s["id"] for s in records.query_studio(studio_id, "TaskStatus") if s.get("is_default"))
 
 
 @functools.lru_cache(maxsize=64)

@@ -15,11 +15,13 @@ from chalicelib.auth.permissions import (
     check_avatar_upload_access,
     check_comment_author,
     check_entity_access,
+    check_founding_person,
     check_manager_project_access,
     check_output_file_content_access,
     check_project_access,
     check_record_read,
     check_record_write,
+    check_studio,
     check_supervisor_project_access,
     check_task_access,
     check_task_action_access,
@@ -49,7 +51,18 @@ from chalicelib.auth.review import (
     visible_playlists,
     visible_previews,
 )
-from chalicelib.auth.roles import ROLES, Caller, has_project_access, in_team, is_assigned, is_manager, supervises
+from chalicelib.auth.roles import (
+    ROLES,
+    Caller,
+    admin_of,
+    has_project_access,
+    in_studio,
+    in_team,
+    is_assigned,
+    is_manager,
+    studio_of,
+    supervises,
+)
 from chalicelib.auth.tokens import (
     EXPIRED_MESSAGE,
     REFRESH,
@@ -78,10 +91,11 @@ from chalicelib.auth.zype import (
 
 __all__ = [
     "EXPIRED_MESSAGE", "REFRESH", "REVOKED_MESSAGE", "ROLES", "ZYPE_KEY_KINDS", "ZYPE_WRITER_ROLES", "Caller",
-    "ZypeCaller",
+    "ZypeCaller", "admin_of",
     "attempt_password", "authenticate", "authenticate_zype", "check_current_password", "check_new_password",
     "check_own_credentials", "block_vendor", "check_admin", "check_avatar_read_access",
-    "check_avatar_upload_access", "check_comment_author", "check_entity_access", "check_manager_project_access",
+    "check_avatar_upload_access", "check_comment_author", "check_entity_access", "check_founding_person",
+    "check_manager_project_access", "check_studio", "in_studio", "studio_of",
     "check_output_file_content_access", "check_playlist_access", "check_playlist_create", "check_playlist_list",
     "check_playlist_manage", "check_playlist_update_access", "check_playlist_view",
     "check_preview_annotation_access", "check_preview_download_access", "check_preview_edit_access",

@@ -3,15 +3,51 @@ admin or a member of the project's team; vendors only see what they are assigned
 clients only what is meant for clients; managers run their projects.
 
 Each check raises Forbidden; each `visible_*` keeps what the caller may list."""
-from chalicelib.auth.roles import Caller, has_project_access, in_team, is_assigned, is_manager, supervises
+from chalicelib.auth.roles import (
+    Caller,
+    admin_of,
+    has_project_access,
+    in_studio,
+    in_team,
+    is_assigned,
+    is_manager,
+    supervises,
+)
 from chalicelib.errors import Forbidden
 from chalicelib.models import records
 
-# --- projects and roles -----------------------------------------------------------
+# What a person may not change on their own record, whatever their role: a caller who
+# could would lift their own restrictions (a supervisor's departments) or leave their
+# studio for another's data.
+SELF_LOCKED_FIELDS = ("role", "studio_id", "departments", "active")
 
-def check_admin(caller: Caller) -> None:
-    if not caller.is_admin:
-        raise Forbidden("Only an admin may do this")
+# --- studios, projects and roles ---------------------------------------------------
+
+def check_admin(caller: Caller, record: dict | None = None) -> None:
+    """An admin; of the studio `record` belongs to when one is given (a studio-wide record
+    or a project). Without a record the action concerns the caller's own studio."""
+    if not caller.is_admin or (record is not None and not in_studio(caller, record)):
+        raise Forbidden("Only an admin of this studio may do this")
+
+
+def check_studio(caller: Caller, record: dict) -> None:
+    """A studio-wide record (task type, person, organisation, ...) of the caller's studio;
+    the record of a studio the caller created, too (what is in it is its people's)."""
+    if not in_studio(caller, record) and not founded(caller, record):
+        raise Forbidden("This record belongs to another studio")
+
+
+def founded(caller: Caller, record: dict) -> bool:
+    return record.get("type") == "Studio" and caller.is_admin and record.get("created_by") == caller.id
+
+
+def check_founding_person(caller: Caller, studio: dict, has_people: bool) -> None:
+    """People join their admin's studio. The one way into another: the admin who created
+    a studio adds its first people (its first admin among them), then leaves it to them."""
+    if not caller.is_admin or studio.get("created_by") != caller.id:
+        raise Forbidden("People are added to your own studio only")
+    if has_people:
+        raise Forbidden("This studio has its own people now: its admins add the others")
 
 
 def check_project_access(caller: Caller, project: dict) -> None:
@@ -20,14 +56,14 @@ def check_project_access(caller: Caller, project: dict) -> None:
 
 
 def check_manager_project_access(caller: Caller, project: dict) -> None:
-    if caller.is_admin:
+    if admin_of(caller, project):
         return
     if caller.role != "manager" or not in_team(caller, project):
         raise Forbidden("A manager of this project is required")
 
 
 def check_supervisor_project_access(caller: Caller, project: dict) -> None:
-    if caller.is_admin:
+    if admin_of(caller, project):
         return
     if caller.role not in ("manager", "supervisor") or not in_team(caller, project):
         raise Forbidden("A manager or supervisor of this project is required")
@@ -52,26 +88,37 @@ def with_creator_in_team(caller: Caller, team: list[str]) -> list[str]:
 # --- the generic CRUD (chalicelib.services.production.data) ---------------------------
 
 def check_record_read(caller: Caller, kind: str, record: dict, project: dict | None) -> None:
-    """A record of a project needs project access; vendors read only their own tasks."""
+    """A record of a project needs project access; vendors read only their own tasks and
+    those tasks' comments. A studio-wide record needs the caller's studio."""
     if project is None:
+        check_studio(caller, record)
         return
     check_project_access(caller, project)
-    if kind == "Task" and caller.role == "vendor" and not is_assigned(caller, record):
+    if caller.role != "vendor":
+        return
+    if kind == "Task" and not is_assigned(caller, record):
         raise Forbidden("Vendors only see the tasks they are assigned to")
+    if kind == "Comment" and not is_assigned(caller, records.get(record.get("object_id") or "") or {}):
+        raise Forbidden("Vendors only see the comments of the tasks they are assigned to")
 
 
 def check_record_write(caller: Caller, collection_name: str, project: dict | None, admin_only: bool = False,
-                       new_project: bool = False) -> None:
-    """Admin-only collections need an admin; a new project, an admin or manager; a record
-    of a project, a manager of that project; any other record, an admin or manager."""
-    if admin_only:
-        check_admin(caller)
-        return
+                       new_project: bool = False, record: dict | None = None) -> None:
+    """A new project: an admin or a manager (it joins their studio). A record of a project:
+    a manager of that project. A studio-wide record (`record`, None when creating, when it
+    joins the caller's studio): one of the caller's studio, by an admin for admin-only
+    collections, else by an admin or a manager."""
     if new_project:
         if not is_manager(caller):
             raise Forbidden("Only admins and managers create projects")
-    elif project is not None:
+        return
+    if project is not None:
         check_manager_project_access(caller, project)
+        return
+    if record is not None:
+        check_studio(caller, record)
+    if admin_only:
+        check_admin(caller)
     elif not is_manager(caller):
         raise Forbidden(f"Only admins and managers change {collection_name}")
 
@@ -82,26 +129,30 @@ def edits_self(caller: Caller, record: dict) -> bool:
 
 
 def own_record_changes(caller: Caller, changes: dict) -> dict:
-    """What of `changes` a person may make to their own record: not their role or whether
-    they are active (unless they are an admin)."""
-    if caller.is_admin:
-        return changes
-    return {name: value for name, value in changes.items() if name not in ("role", "active")}
+    """What of `changes` a person may make to their own record: not their role, studio,
+    departments or active flag, whatever their role (an admin of one studio would
+    otherwise be one `studio_id` away from another's data). As in Zou, those fields are
+    ignored rather than refused: gazu PUTs whole dicts back."""
+    return {name: value for name, value in changes.items() if name not in SELF_LOCKED_FIELDS}
 
 
 def visible_records(caller: Caller, kind: str, items: list[dict], project_field: str | None) -> list[dict]:
-    """Drop what the caller may not list: records of projects outside their teams, and
-    for vendors the tasks they are not assigned to."""
-    if caller.is_admin:
-        return items
+    """Drop what the caller may not list: records of other studios, of projects outside
+    their teams, and for vendors the tasks they are not assigned to and those tasks'
+    comments."""
     if kind == "Project":
         return visible_projects(caller, items)
     if not project_field:
-        return items
-    allowed = {p["id"] for p in visible_projects(caller, records.query_kind("Project"))}
+        return [item for item in items if in_studio(caller, item) or founded(caller, item)]
+    # The projects the items belong to (usually one), read in one BatchGet.
+    projects = records.batch_get({item.get(project_field) for item in items})
+    allowed = {p["id"] for p in visible_projects(caller, list(projects.values())) if p.get("type") == "Project"}
     kept = [item for item in items if item.get(project_field) in allowed]
-    if kind == "Task" and caller.role == "vendor":
+    if caller.role == "vendor" and kind == "Task":
         kept = [task for task in kept if is_assigned(caller, task)]
+    elif caller.role == "vendor" and kind == "Comment":
+        tasks = records.batch_get({comment.get("object_id") for comment in kept})
+        kept = [comment for comment in kept if is_assigned(caller, tasks.get(comment.get("object_id")) or {})]
     return kept
 
 
@@ -127,7 +178,7 @@ def check_task_action_access(caller: Caller, task: dict, project: dict, task_typ
                              entity: dict | None = None) -> None:
     """Zou: an admin; a team manager or client; an assignee; a team supervisor with no
     departments or in the task type's department; or the entity's creator."""
-    if caller.is_admin:
+    if admin_of(caller, project):
         return
     if in_team(caller, project):
         if caller.role in ("manager", "client") or is_assigned(caller, task):
@@ -161,7 +212,7 @@ def check_output_file_content_access(caller: Caller, output_file: dict, project:
     """Uploading an output file's content: its author or a manager, within the team.
     (Zou has no such route; reading and creating only need project access, so this
     keeps clients and other artists from overwriting a publish.)"""
-    if caller.is_admin:
+    if admin_of(caller, project):
         return
     if in_team(caller, project) and (caller.role == "manager" or output_file.get("person_id") == caller.id):
         return
@@ -171,17 +222,21 @@ def check_output_file_content_access(caller: Caller, output_file: dict, project:
 # --- avatars -----------------------------------------------------------------------------
 
 def check_avatar_upload_access(caller: Caller, record: dict) -> None:
-    """Persons: themselves or an admin; projects: a manager of the project; organisations: an admin."""
+    """Persons: themselves or an admin of their studio; projects: a manager of the project;
+    organisations: an admin of their studio."""
     if record.get("type") == "Person":
         if caller.id != record["id"]:
-            check_admin(caller)
+            check_admin(caller, record)
     elif record.get("type") == "Project":
         check_manager_project_access(caller, record)
     else:
-        check_admin(caller)
+        check_admin(caller, record)
 
 
 def check_avatar_read_access(caller: Caller, record: dict) -> None:
-    """Project avatars need project access (managers see every project's); others are open."""
+    """Project avatars need project access (managers see every project's of their studio);
+    people's and the organisation's, the caller's studio."""
     if record.get("type") == "Project" and caller.role != "manager":
         check_project_access(caller, record)
+    else:
+        check_studio(caller, record)

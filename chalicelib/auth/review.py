@@ -9,7 +9,7 @@ from chalicelib.auth.permissions import (
     check_task_access,
     check_task_action_access,
 )
-from chalicelib.auth.roles import Caller, has_project_access, is_assigned, supervises
+from chalicelib.auth.roles import Caller, has_project_access, in_studio, is_assigned, supervises
 from chalicelib.errors import Forbidden
 from chalicelib.models import records
 
@@ -27,10 +27,11 @@ def check_preview_download_access(caller: Caller, task: dict, project: dict) -> 
 
 
 def check_preview_thumbnail_access(caller: Caller, preview: dict, entity: dict | None, project: dict) -> None:
-    """Thumbnails and the original picture: anyone but a vendor may see the main preview of
-    a shared entity (shared assets are shown across projects); otherwise project and entity access."""
+    """Thumbnails and the original picture: anyone of the studio but a vendor may see the
+    main preview of a shared entity (shared assets are shown across the studio's projects,
+    never to another studio); otherwise project and entity access."""
     if entity is not None and entity.get("is_shared") and entity.get("preview_file_id") == preview["id"] \
-            and caller.role != "vendor":
+            and caller.role != "vendor" and in_studio(caller, project):
         return
     if entity is None:
         check_project_access(caller, project)
@@ -50,9 +51,8 @@ def check_preview_annotation_access(caller: Caller, project: dict, task_type: di
 
 
 def check_set_main_preview_access(caller: Caller, entity: dict, project: dict) -> None:
-    """Project and entity access; clients may not choose an entity's thumbnail."""
-    if caller.role == "client":
-        raise Forbidden("Clients may not set the main preview")
+    """The seed: project access (Zou also refuses clients; no gazu script relies on it, so
+    the seed is followed), and a vendor must have a task on the entity."""
     check_entity_access(caller, entity, project)
 
 
@@ -96,10 +96,8 @@ def playlist_visible(caller: Caller, playlist: dict) -> bool:
 
 def visible_playlists(caller: Caller, playlists: list[dict]) -> list[dict]:
     """The CRUD list of playlists, across projects: those of the caller's projects (all
-    for an admin), and for clients only those shared with clients."""
+    of their studio's for an admin), and for clients only those shared with clients."""
     shown = [p for p in playlists if playlist_visible(caller, p)]
-    if caller.is_admin:
-        return shown
     projects = records.batch_get({p["project_id"] for p in shown})
     return [p for p in shown if p["project_id"] in projects and has_project_access(caller, projects[p["project_id"]])]
 

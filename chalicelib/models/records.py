@@ -1,7 +1,7 @@
 """One table holds the production records (projects, shots, tasks, comments, ...),
 each as its Zou-shaped JSON body plus the few attributes its indexes need.
 
-Every read is a GetItem, a BatchGet or a Query on one of four indexes; see README.md
+Every read is a GetItem, a BatchGet or a Query on one of five indexes; see README.md
 beside this file for the access patterns."""
 import datetime
 import hashlib
@@ -35,6 +35,7 @@ class Record(Model):
     kind_sort = UnicodeAttribute()
     project_id = UnicodeAttribute(null=True)
     parent_id = UnicodeAttribute(null=True)
+    studio_id = UnicodeAttribute(null=True)  # the tenant of studio-wide records and projects
     name_key = UnicodeAttribute(null=True)
     body = JSONAttribute()
     version = VersionAttribute()
@@ -51,6 +52,7 @@ class Record(Model):
     by_project = string_index("by_project", "project_id", "kind_sort")
     by_parent = string_index("by_parent", "parent_id", "kind_sort")
     by_name = string_index("by_name", "name_key", "created_sort")
+    by_studio = string_index("by_studio", "studio_id", "kind_sort")
 
 
 class Holding(Model):
@@ -95,6 +97,21 @@ def _name_key(kind: str, name) -> str | None:
     return key
 
 
+# The by_studio key of records that belong to no studio (made before studios were
+# tenants, or by a studio-less admin): they form one tenant of their own.
+NO_STUDIO = "-"
+
+
+def _studio_key(kind: str, body: dict) -> str | None:
+    """Studio-wide records and projects carry `studio_id` (a studio is its own tenant);
+    records of a project are reached through it and are not indexed by studio."""
+    if kind == "Studio":
+        return body["id"]
+    if "studio_id" in body:
+        return body["studio_id"] or NO_STUDIO
+    return None
+
+
 def _to_record(kind: str, body: dict, project_id: str | None, parent_id: str | None) -> Record:
     created_sort = created_sort_of(body)
     return Record(
@@ -104,6 +121,7 @@ def _to_record(kind: str, body: dict, project_id: str | None, parent_id: str | N
         kind_sort=f"{kind}#{created_sort}",
         project_id=project_id,
         parent_id=parent_id,
+        studio_id=_studio_key(kind, body),
         name_key=_name_key(kind, body.get(name_field(kind))),
         body=body,
     )
@@ -322,6 +340,13 @@ def under_parent(parent_id: str, kind: str | None = None) -> list[Record]:
 def in_project(project_id: str) -> list[Record]:
     """Every record of a project, whatever its kind."""
     return list(Record.by_project.query(project_id, page_size=QUERY_PAGE))
+
+
+def query_studio(studio_id: str | None, kind: str, limit: int | None = None) -> list[dict]:
+    """A studio's records of one kind (task types, people, projects, its organisation)."""
+    return [r.body for r in Record.by_studio.query(
+        studio_id or NO_STUDIO, Record.kind_sort.startswith(f"{kind}#"), limit=limit,
+        page_size=min(limit or QUERY_PAGE, QUERY_PAGE))]
 
 
 def query_name(kind: str, name: str) -> list[dict]:

@@ -84,7 +84,7 @@ def test_wrong_types_and_unknown_references(api, project, demo):
     bad_uuid = admin.post("/data/shots", json={"name": "S", "project_id": "123"})
     assert bad_uuid.status_code == 400
     unknown = admin.post("/data/shots", json={"name": "S", "project_id": str(uuid.uuid4())})
-    assert unknown.status_code == 404
+    assert unknown.status_code == 400 and "project_id" in unknown.json()["message"]
     cross = admin.post("/data/tasks", json={"project_id": project["id"], "entity_id": demo["shots"][0]["id"],
                                             "task_type_id": demo["tasks"][0]["task_type_id"]})
     assert cross.status_code == 400 and "another project" in cross.json()["message"]

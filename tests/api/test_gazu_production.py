@@ -5,15 +5,20 @@ import pytest
 from devstack.demo import DEMO_PASSWORD
 
 
-@pytest.fixture
-def manager_client(api_url, demo):
+def _client(api_url, role):
     client = gazu.client.create_client(api_url)
-    gazu.log_in("manager@demo.reelbase.dev", DEMO_PASSWORD, client=client)
+    gazu.log_in(f"{role}@demo.reelbase.dev", DEMO_PASSWORD, client=client)
     return client
 
 
-def test_gazu_builds_a_production_and_reads_it_back(manager_client, unique):
+@pytest.fixture
+def manager_client(api_url, demo):
+    return _client(api_url, "manager")
+
+
+def test_gazu_builds_a_production_and_reads_it_back(api_url, manager_client, unique):
     c = manager_client
+    studio_admin = _client(api_url, "admin")  # studio-wide settings are the studio admins' (as in Zou)
     project = gazu.project.new_project(unique("gazu project"), client=c)
     assert gazu.project.get_project(project["id"], client=c)["name"] == project["name"]
     again = gazu.project.new_project(project["name"], client=c)
@@ -29,8 +34,8 @@ def test_gazu_builds_a_production_and_reads_it_back(manager_client, unique):
     assert fetched["nb_frames"] == 48
     assert fetched["data"] == {"frame_in": 1, "frame_out": 48}
 
-    task_type = gazu.task.new_task_type(unique("Comp"), for_entity="Shot", client=c)
-    status = gazu.task.new_task_status(unique("Ready"), unique("rdy")[:10], "#000000", client=c)
+    task_type = gazu.task.new_task_type(unique("Comp"), for_entity="Shot", client=studio_admin)
+    status = gazu.task.new_task_status(unique("Ready"), unique("rdy")[:10], "#000000", client=studio_admin)
     assert gazu.task.get_task_status(status["id"], client=c)["name"] == status["name"]
     assert gazu.task.get_task_status_by_short_name(status["short_name"], client=c)["id"] == status["id"]
     task = gazu.task.new_task(shot, task_type, task_status=status, client=c)
@@ -38,7 +43,7 @@ def test_gazu_builds_a_production_and_reads_it_back(manager_client, unique):
     assert gazu.task.new_task(shot, task_type, task_status=status, client=c)["id"] == task["id"]
     assert gazu.task.get_task(task["id"], client=c)["task_status_id"] == status["id"]
 
-    asset_type = gazu.asset.new_asset_type(unique("Vehicle"), client=c)
+    asset_type = gazu.asset.new_asset_type(unique("Vehicle"), client=studio_admin)
     asset = gazu.asset.new_asset(project, asset_type, "Car", client=c)
     assert asset["entity_type_id"] == asset_type["id"] and asset["project_id"] == project["id"]
     assert gazu.asset.new_asset(project, asset_type, "Car", client=c)["id"] == asset["id"]

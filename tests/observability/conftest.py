@@ -35,7 +35,7 @@ def studio(api, demo):
     admin = api["admin"]
     second_client = admin.post("/data/persons", json={
         "first_name": "Second", "last_name": "Client", "email": f"client-{uuid.uuid4().hex[:8]}@example.com",
-        "role": "client"})
+        "role": "client", "notifications_enabled": True})
     assert second_client.status_code == 201, second_client.text
     team = [p["id"] for role, p in demo["people"].items() if role != "admin"] + [second_client.json()["id"]]
     project = admin.post("/data/projects", json={

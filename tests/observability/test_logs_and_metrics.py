@@ -12,7 +12,7 @@ from chalicelib.services.production import data
 
 def notify_clients(api, studio) -> dict:
     playlist = api["manager"].post("/data/playlists", json={"name": f"for clients {time.time_ns()}",
-                                                            "project_id": studio["project"]["id"]})
+                                                            "project_id": studio["project"]["id"], "for_client": True})
     assert playlist.status_code == 201, playlist.text
     answer = api["manager"].post(f"/data/playlists/{playlist.json()['id']}/notify-clients", json={})
     assert answer.status_code == 200, answer.text

@@ -53,7 +53,8 @@ class Production:
 @pytest.fixture
 def production(demo, unique) -> Production:
     team = [p["id"] for role, p in demo["people"].items() if role != "admin"]
-    project = new_record("projects", {"name": unique("review"), "fps": FPS, "resolution": f"{WIDTH}x{HEIGHT}",
+    project = new_record("projects", {"name": unique("review"), "studio_id": demo["studio"]["id"],
+                                      "fps": FPS, "resolution": f"{WIDTH}x{HEIGHT}",
                                       "team": team, "task_types": [t["id"] for t in demo["task_types"].values()],
                                       "task_statuses": [s["id"] for s in demo["statuses"].values()]})
     sequence = new_record("sequences", {"name": "SQ01", "project_id": project["id"]})

@@ -74,6 +74,6 @@ def test_add_entities_and_unknown_entities(api, production, new_playlist):
     assert [e["entity_id"] for e in answer.json()["shots"]] == [s["id"] for s in shots]
     unknown = api["manager"].post(f"/actions/playlists/{playlist['id']}/add-entity",
                                   json={"entity_id": "55555555-5555-4555-8555-555555555555"})
-    assert unknown.status_code == 404
+    assert unknown.status_code == 400 and "entity_id" in unknown.json()["message"]
     assert api["manager"].post(f"/actions/playlists/{playlist['id']}/add-entity",
                                json={"entity_id": "nope"}).status_code == 400

@@ -26,11 +26,12 @@ def test_create_checks_entity_kind_and_drops_unknown_task_type(api, production, 
     assert playlist["task_type_id"] is None and playlist["for_entity"] == "asset"
 
 
-def test_whole_dict_put_ignores_read_only_fields_and_normalizes_entries(api, production, new_playlist):
+def test_whole_dict_put_ignores_read_only_fields_and_normalizes_entries(api, production, new_playlist,
+                                                                       add_preview):
     shot_a, shot_b = production.new_shot(), production.new_shot()
     playlist = new_playlist()
     sent = api["manager"].get(f"/data/playlists/{playlist['id']}").json()
-    preview_id = "11111111-1111-4111-8111-111111111111"
+    preview_id = add_preview(production.task(shot_a))["id"]
     sent.update({"name": "Renamed", "id": "22222222-2222-4222-8222-222222222222", "created_at": "2000-01-01",
                  "updated_at": "2000-01-01", "project_id": "33333333-3333-4333-8333-333333333333",
                  "type": "Whatever", "build_jobs": ["x"],
@@ -121,7 +122,7 @@ def test_delete_removes_build_jobs_and_their_movies(api, production, new_playlis
 
 
 def test_notify_clients_emails_each_client_of_the_team(api, stack, production, demo, new_playlist, event_log):
-    playlist = new_playlist(name="Ready for you")
+    playlist = new_playlist(name="Ready for you", for_client=True)
     before = len(stack.sent_emails())
     answer = api["manager"].post(f"/data/playlists/{playlist['id']}/notify-clients", json={})
     assert answer.status_code == 200 and answer.json() == {"status": "success"}

@@ -85,8 +85,9 @@ def test_the_chosen_task_type_falls_back_to_the_project_ones(api, production, de
 def test_a_pinned_preview_that_is_gone_falls_back(api, production, add_preview, new_playlist):
     shot = production.new_shot()
     current = add_preview(production.task(shot))
-    playlist = new_playlist(shots=[{"entity_id": shot["id"],
-                                    "preview_file_id": "66666666-6666-4666-8666-666666666666"}])
+    gone = add_preview(production.task(shot, "Layout"))
+    playlist = new_playlist(shots=[{"entity_id": shot["id"], "preview_file_id": gone["id"]}])
+    assert api["manager"].delete(f"/data/preview-files/{gone['id']}").status_code == 204
     entry = api["manager"].get(f"/data/projects/{production.project['id']}/playlists/{playlist['id']}").json()[
         "shots"][0]
     assert entry["preview_file_id"] == current["id"]

@@ -38,6 +38,6 @@ def test_temp_playlist_edge_cases(api, production, project):
     assert "preview_file_id" not in entry and entry["preview_files"] == {}
     elsewhere = api["manager"].post(f"/data/projects/{project['id']}/playlists/temp",
                                     json={"task_ids": [production.task(shot)["id"]]})
-    assert elsewhere.status_code == 404
+    assert elsewhere.status_code == 400 and "task_ids" in elsewhere.json()["message"]
     # A vendor must be assigned to every task asked for.
     assert api["vendor"].post(path, json={"task_ids": [production.task(shot)["id"]]}).status_code == 403

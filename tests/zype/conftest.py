@@ -11,6 +11,7 @@ from tests.zype.helpers import Zype
 @dataclass
 class Site:
     studio: dict
+    admin: object   # an Api as the studio's own admin (keys are theirs to issue)
     api_key: str
     app_key: str
     zype: Zype      # read-write (api_key)
@@ -18,15 +19,23 @@ class Site:
 
 
 def new_site(api, stack) -> Site:
+    """A new studio (a tenant): the demo admin founds it and adds its first admin, who
+    issues its keys."""
+    from chalicelib import auth
+
     studio = api["admin"].post("/data/studios", json={"name": f"studio-{uuid.uuid4().hex[:8]}"})
     assert studio.status_code == 201, studio.text
     studio = studio.json()
+    person = api["admin"].post("/data/persons", json={"first_name": "Site", "role": "admin", "studio_id": studio["id"],
+                                                      "email": f"admin-{uuid.uuid4().hex[:8]}@site.example"})
+    assert person.status_code == 201, person.text
+    admin = api["admin"].as_token(auth.issue_tokens(person.json())["access_token"])
     issued = {}
     for kind in ("api_key", "app_key"):
-        answer = api["admin"].post(f"/data/studios/{studio['id']}/zype-keys", json={"kind": kind, "name": kind})
+        answer = admin.post(f"/data/studios/{studio['id']}/zype-keys", json={"kind": kind, "name": kind})
         assert answer.status_code == 201, answer.text
         issued[kind] = answer.json()["key"]
-    return Site(studio, issued["api_key"], issued["app_key"],
+    return Site(studio, admin, issued["api_key"], issued["app_key"],
                 Zype(stack.api_url, {"api_key": issued["api_key"]}),
                 Zype(stack.api_url, {"app_key": issued["app_key"]}))
 

@@ -62,12 +62,12 @@ def test_bearer_tokens_write_for_managers_and_read_for_artists(stack, tokens):
 def test_only_admins_issue_list_and_revoke_keys(site, api, stack):
     studio_id = site.studio["id"]
     assert api["manager"].post(f"/data/studios/{studio_id}/zype-keys", json={"kind": "api_key"}).status_code == 403
-    listed = api["admin"].get(f"/data/studios/{studio_id}/zype-keys").json()
+    listed = site.admin.get(f"/data/studios/{studio_id}/zype-keys").json()
     assert sorted(key["kind"] for key in listed) == ["api_key", "app_key"]
     assert all("key" not in key for key in listed)  # the secret is shown once, at issue
-    assert api["admin"].post(f"/data/studios/{studio_id}/zype-keys", json={"kind": "root"}).status_code == 400
+    assert site.admin.post(f"/data/studios/{studio_id}/zype-keys", json={"kind": "root"}).status_code == 400
 
     api_key_id = next(key["id"] for key in listed if key["kind"] == "api_key")
-    assert api["admin"].delete(f"/data/studios/{studio_id}/zype-keys/{api_key_id}").status_code == 204
+    assert site.admin.delete(f"/data/studios/{studio_id}/zype-keys/{api_key_id}").status_code == 204
     assert Zype(stack.api_url, {"api_key": site.api_key}).get("/playlists").status_code == 401
     assert site.app.get("/playlists").status_code == 200

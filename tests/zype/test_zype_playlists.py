@@ -1,5 +1,6 @@
 """Playlist CRUD: every documented field, Zype's envelope, encodings and errors."""
-from tests.zype.helpers import Zype, png
+from tests.zype.conftest import new_site
+from tests.zype.helpers import png
 
 
 def test_create_returns_201_with_every_field_and_defaults(zype):
@@ -109,11 +110,9 @@ def test_invalid_field_values_are_422_naming_the_field(zype):
     assert zype.get(f"/playlists/{playlist['_id']}").json()["response"]["thumbnail_layout"] == "landscape"
 
 
-def test_playlists_of_another_site_are_not_found(zype, api, stack, unique):
+def test_playlists_of_another_site_are_not_found(zype, api, stack):
     playlist = zype.playlist("Mine")
-    studio = api["admin"].post("/data/studios", json={"name": unique("other")}).json()
-    key = api["admin"].post(f"/data/studios/{studio['id']}/zype-keys", json={"kind": "api_key"}).json()["key"]
-    other = Zype(stack.api_url, {"api_key": key})
+    other = new_site(api, stack).zype
     assert other.get(f"/playlists/{playlist['_id']}").status_code == 404
     assert other.put(f"/playlists/{playlist['_id']}", json={"playlist": {"title": "x"}}).status_code == 404
     assert other.get("/playlists").json()["response"] == []

@@ -8,7 +8,7 @@ from chalicelib.auth import Caller
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models import records
 from chalicelib.services.production import collections as c
-from chalicelib.services.production import data
+from chalicelib.services.production import data, references
 
 WORKING_FILES = c.COLLECTIONS["working-files"]
 OUTPUT_FILES = c.COLLECTIONS["output-files"]
@@ -24,8 +24,9 @@ DEFAULT_FILE_STATUS = {"name": "To review", "color": "#FFFFFF"}
 MAX_REVISION_ATTEMPTS = 100
 
 
-def default_record(route: str, values: dict) -> dict:
-    return data.get_or_create_by_name(c.COLLECTIONS[route], values["name"], values)
+def default_record(route: str, values: dict, project: dict) -> dict:
+    """Zou's default software or file status, of the project's studio."""
+    return data.get_or_create_by_name(c.COLLECTIONS[route], values["name"], project.get("studio_id"), values)
 
 
 # --- revision numbers -----------------------------------------------------------
@@ -78,6 +79,13 @@ def referenced(found: dict[str, dict], kind: str, record_id: str, label: str) ->
     return record
 
 
+def named(found: dict[str, dict], kind: str, record_id: str, field_name: str, project: dict) -> dict:
+    """A record a request body names (from a BatchGet's answer), of the project or of its
+    studio; else 400 naming the field."""
+    return references.check_one(references.owner_of_project(project), field_name, record_id,
+                                found.get(record_id), (kind,))
+
+
 def require_file(kind: str, file_id: str) -> dict:
     found = records.get(file_id)
     if found is None or found.get("type") != kind:
@@ -114,8 +122,9 @@ def newest_first(items: Iterable[dict]) -> list[dict]:
 
 def delete_file(caller: Caller, kind: str, file_id: str) -> None:
     """CRUD DELETE (admin only, as in Zou): the record, its revision claims, its content."""
-    auth.check_admin(caller)
-    remove_file(require_file(kind, file_id))
+    found = require_file(kind, file_id)
+    auth.check_admin(caller, data.require_project(found["project_id"]))
+    remove_file(found)
 
 
 def remove_file(file_record: dict) -> None:

@@ -114,9 +114,9 @@ def next_revision(caller: Caller, ids: TargetIds, raw_body) -> dict:
     """POST .../output-files/next-revision {"name","output_type_id","task_type_id"}."""
     body = parse(NextOutputRevision, raw_body)
     target, found = resolve(ids, body.output_type_id, body.task_type_id)
-    file_records.referenced(found, "OutputType", body.output_type_id, "Output type")
-    file_records.referenced(found, "TaskType", body.task_type_id, "Task type")
     auth.check_project_access(caller, target.project)
+    file_records.named(found, "OutputType", body.output_type_id, "output_type_id", target.project)
+    file_records.named(found, "TaskType", body.task_type_id, "task_type_id", target.project)
     return {"next_revision": _last_revision(target, body.output_type_id, body.task_type_id, body.name) + 1}
 
 
@@ -128,18 +128,18 @@ def new_output_file(caller: Caller, ids: TargetIds, raw_body) -> dict:
     body = parse(NewOutputFile, raw_body)
     target, found = _readable(caller, ids, body.output_type_id, body.task_type_id, body.person_id,
                               body.working_file_id, body.file_status_id)
-    output_type = file_records.referenced(found, "OutputType", body.output_type_id, "Output type")
-    task_type = file_records.referenced(found, "TaskType", body.task_type_id, "Task type")
-    person = (file_records.referenced(found, "Person", body.person_id, "Person") if body.person_id
+    output_type = file_records.named(found, "OutputType", body.output_type_id, "output_type_id", target.project)
+    task_type = file_records.named(found, "TaskType", body.task_type_id, "task_type_id", target.project)
+    person = (file_records.named(found, "Person", body.person_id, "person_id", target.project) if body.person_id
               else caller.person)
     source_file = None
     if body.working_file_id:
-        source_file = file_records.referenced(found, "WorkingFile", body.working_file_id, "Working file")
-        if source_file["project_id"] != target.project["id"]:
-            raise Invalid(f"Working file {body.working_file_id} belongs to another project")
-    file_status = (file_records.referenced(found, "FileStatus", body.file_status_id, "File status")
+        source_file = file_records.named(found, "WorkingFile", body.working_file_id, "working_file_id",
+                                         target.project)
+    file_status = (file_records.named(found, "FileStatus", body.file_status_id, "file_status_id", target.project)
                    if body.file_status_id
-                   else file_records.default_record("file-status", file_records.DEFAULT_FILE_STATUS))
+                   else file_records.default_record("file-status", file_records.DEFAULT_FILE_STATUS,
+                                                 target.project))
     scope = _scope(target, output_type["id"], task_type["id"], body.name)
     file_id = records.new_id()
     revision, claims = file_records.claim_revision(
@@ -173,9 +173,9 @@ def output_file_path(caller: Caller, ids: TargetIds, raw_body) -> dict:
     (revision below 1 means the next one)."""
     body = parse(OutputFilePath, raw_body)
     target, found = resolve(ids, body.output_type_id, body.task_type_id)
-    output_type = file_records.referenced(found, "OutputType", body.output_type_id, "Output type")
-    task_type = file_records.referenced(found, "TaskType", body.task_type_id, "Task type")
     auth.check_entity_access(caller, target.entity, target.project)
+    output_type = file_records.named(found, "OutputType", body.output_type_id, "output_type_id", target.project)
+    task_type = file_records.named(found, "TaskType", body.task_type_id, "task_type_id", target.project)
     revision = body.revision if body.revision >= 1 else (
         _last_revision(target, output_type["id"], task_type["id"], body.name) + 1)
     folder_path, file_name = _render(target, body, revision, output_type, task_type)
@@ -256,9 +256,11 @@ def output_type_files(caller: Caller, ids: TargetIds, output_type_id: str,
 
 
 def project_output_files(caller: Caller, project_id: str, query: dict[str, list[str]]) -> list[dict]:
-    """GET data/projects/{id}/output-files: a manager's view of every entity output."""
+    """GET data/projects/{id}/output-files: every entity output, for the team (the seed's
+    project access; Zou asks for a manager). Vendors, who see only their tasks, may not."""
     project = data.require_project(project_id)
-    auth.check_manager_project_access(caller, project)
+    auth.check_project_access(caller, project)
+    auth.block_vendor(caller)
     kept = [f for f in _matching(records.query_project(project_id, KIND), _filters(query))
             if f["asset_instance_id"] is None and f["temporal_entity_id"] is None and f["revision"] >= 0]
     return file_records.serialize_output_files(sorted(kept, key=lambda f: f["created_at"], reverse=True))

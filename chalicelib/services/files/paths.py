@@ -102,8 +102,8 @@ def guess_from_path(caller: Caller, raw_body) -> list[dict]:
 
 
 class _ProjectLookup:
-    """Resolves a name found in a path to a record id, within one project; names
-    match case-insensitively through the by_name index, then by their parents."""
+    """Resolves a name found in a path to a record id, within one project (studio-wide
+    names within its studio); names match case-insensitively through the by_name index, then by their parents."""
 
     # token -> (kind, parent token whose id the record's parent_id must equal, required)
     CHILDREN: ClassVar[dict[str, tuple[str, str | None, bool]]] = {
@@ -128,7 +128,7 @@ class _ProjectLookup:
             named = records.query_name("Project", name)
             return self.project["id"] if any(p["id"] == self.project["id"] for p in named) else None
         if token in self.STUDIO_WIDE:
-            return self._first(records.query_name(self.STUDIO_WIDE[token], name))
+            return self._first(self._in_studio(self.STUDIO_WIDE[token], name))
         if token in self.CHILDREN:
             kind, parent_token, parent_required = self.CHILDREN[token]
             parent_id = parent_ids.get(parent_token) if parent_token else None
@@ -145,7 +145,7 @@ class _ProjectLookup:
         if token == "TemporalEntityType":
             # An asset type, or a kind: reelbase has no entity-type rows for shots or scenes.
             kind = next((kind for kind in c.ENTITY_KINDS if kind.lower() == name.lower()), None)
-            return kind or self._first(records.query_name("AssetType", name))
+            return kind or self._first(self._in_studio("AssetType", name))
         if token == "TemporalEntity":
             entity_type = parent_ids.get("TemporalEntityType")
             if entity_type in c.ENTITY_KINDS:
@@ -155,6 +155,9 @@ class _ProjectLookup:
         if token == "Instance":
             return self._first(self._in_project("AssetInstance", name))
         return None
+
+    def _in_studio(self, kind: str, name: str) -> list[dict]:
+        return [r for r in records.query_name(kind, name) if r.get("studio_id") == self.project.get("studio_id")]
 
     def _in_project(self, kind: str, name: str) -> list[dict]:
         return [r for r in records.query_name(kind, name) if r.get("project_id") == self.project["id"]]

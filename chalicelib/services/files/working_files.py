@@ -47,9 +47,10 @@ def new_working_file(caller: Caller, task_id: str, raw_body) -> dict:
     task, found = _task_and_references(task_id, body.person_id, body.software_id)
     project = found[task["project_id"]]
     auth.check_task_access(caller, task, project)
-    person = file_records.referenced(found, "Person", body.person_id, "Person") if body.person_id else caller.person
-    software = (file_records.referenced(found, "Software", body.software_id, "Software") if body.software_id
-                else file_records.default_record("softwares", file_records.NEW_WORKING_FILE_SOFTWARE))
+    person = (file_records.named(found, "Person", body.person_id, "person_id", project) if body.person_id
+              else caller.person)
+    software = (file_records.named(found, "Software", body.software_id, "software_id", project) if body.software_id
+                else file_records.default_record("softwares", file_records.NEW_WORKING_FILE_SOFTWARE, project))
     file_id = records.new_id()
     revision, claims = file_records.claim_revision(
         body.revision, _last_revision(task, body.name), file_id, f"Working file {body.name!r} of task {task_id}",
@@ -77,8 +78,8 @@ def working_file_path(caller: Caller, task_id: str, raw_body) -> dict:
     task, found = _task_and_references(task_id, body.software_id)
     project = found[task["project_id"]]
     auth.check_task_access(caller, task, project)
-    software = (file_records.referenced(found, "Software", body.software_id, "Software") if body.software_id
-                else file_records.default_record("softwares", file_records.PATH_SOFTWARE))
+    software = (file_records.named(found, "Software", body.software_id, "software_id", project) if body.software_id
+                else file_records.default_record("softwares", file_records.PATH_SOFTWARE, project))
     revision = body.revision or _last_revision(task, body.name) + 1
     folder_path, file_name = paths.render(
         project, found[task["entity_id"]], mode=body.mode, sep=body.path_separator, name=body.name,

@@ -268,7 +268,8 @@ def _email_success(build_job: dict) -> None:
     if settings().public_api_url:
         api_route = f"{settings().public_api_url}/data/playlists/{playlist.get('id')}/jobs/{build_job['id']}/build/mp4"
         links.append(("Through the API, with your token", api_route))
-    emails.send(person["email"], f"{names.organisation_name()} - Kitsu: playlist download", [
+    studio_name = names.organisation_name(project.get("studio_id"))
+    emails.send(person["email"], f"{studio_name} - Kitsu: playlist download", [
         f"Hello {person.get('first_name', '')},",
         f"Your playlist {playlist.get('name', '')} of {project.get('name', '')} build is available:"], links)
 
@@ -278,6 +279,7 @@ def _email_failure(build_job: dict) -> None:
     if not person or not person.get("email"):
         return
     reason = build_job.get("failure_reason")
-    emails.send(person["email"], f"{names.organisation_name()} - Kitsu: playlist build failed", [
+    studio_name = names.organisation_name(project.get("studio_id"))
+    emails.send(person["email"], f"{studio_name} - Kitsu: playlist build failed", [
         f"Hello {person.get('first_name', '')},",
         f"The build of your playlist {playlist.get('name', '')} of {project.get('name', '')} failed: {reason}"])

@@ -105,19 +105,19 @@ def _job_in_playlist(caller: Caller, playlist_id: str, build_job_id: str, superv
 
 
 def get_build_job(caller: Caller, playlist_id: str, build_job_id: str) -> dict:
-    return _job_in_playlist(caller, playlist_id, build_job_id, supervisor_access=False)
+    """A job's status, for whoever may download its movie (the seed; Zou refuses supervisors)."""
+    return _job_in_playlist(caller, playlist_id, build_job_id, supervisor_access=True)
 
 
 def list_playlist_jobs(caller: Caller, playlist_id: str) -> list[dict]:
     playlist = data.require("Playlist", playlist_id)
-    auth.check_playlist_access(caller, playlist, data.require_project(playlist["project_id"]))
+    auth.check_playlist_access(caller, playlist, data.require_project(playlist["project_id"]), supervisor_access=True)
     return sorted(records.query_parent(playlist_id, "BuildJob"), key=lambda j: j["created_at"], reverse=True)
 
 
 def list_project_jobs(caller: Caller, project_id: str) -> list[dict]:
     """GET data/projects/{pid}/build-jobs: admin only, as in Zou."""
-    data.require_project(project_id)
-    auth.check_admin(caller)
+    auth.check_admin(caller, data.require_project(project_id))
     return sorted(records.query_project(project_id, "BuildJob"), key=lambda j: j["created_at"], reverse=True)
 
 

@@ -1,6 +1,8 @@
 """Telling clients a playlist is ready (`POST data/playlists/{id}/notify-clients`): a
-notification record and an email for every client of the project's team, optionally
-only those of one studio or department."""
+notification record for every client of the project's team, optionally only those of
+one studio or department, and an email to those whose notifications are on (Zou's
+`notifications_enabled`). Only a playlist shared with clients (`for_client`) is news to
+them: for an internal one, which they could not open, nobody is notified."""
 from chalicelib import auth, emails, events
 from chalicelib.auth import Caller
 from chalicelib.config import settings
@@ -16,10 +18,11 @@ def notify_clients(caller: Caller, playlist_id: str, body: dict) -> dict:
     auth.check_playlist_manage(caller, project)
     studio_id = check_value("studio_id", c.UUID, body.get("studio_id") or None)
     department_id = check_value("department_id", c.UUID, body.get("department_id") or None)
-    team = records.batch_get(project.get("team") or [])
+    team = records.batch_get(project.get("team") or []) if playlist.get("for_client") else {}
     recipients = [person for person in team.values()
                   if person.get("type") == "Person" and person.get("role") == "client"
                   and person.get("active", True) and not person.get("is_bot")
+                  and person.get("studio_id") == project.get("studio_id")
                   and (studio_id is None or person.get("studio_id") == studio_id)
                   and (department_id is None or department_id in (person.get("departments") or []))]
     subject = f"[Kitsu] The playlist {playlist['name']} in project {project['name']} is ready for review"
@@ -37,7 +40,7 @@ def notify_clients(caller: Caller, playlist_id: str, body: dict) -> dict:
             project_id=project["id"], parent_id=playlist_id, held_by=playlist_id)
         published.append(events.event("notification:new", {"notification_id": notification["id"],
                                                             "person_id": person["id"]}, project["id"]))
-        if person.get("email"):
+        if person.get("email") and person.get("notifications_enabled"):
             emails.send(person["email"], subject, [f"Hello {person.get('first_name', '')},", *paragraphs],
                         [("Open the playlist", link)] if link else [])
     events.publish_many(published)

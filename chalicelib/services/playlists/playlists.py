@@ -11,7 +11,7 @@ from chalicelib.ids import is_uuid
 from chalicelib.models import holding, records
 from chalicelib.services.playlists import entry_previews
 from chalicelib.services.production import collections as c
-from chalicelib.services.production import data
+from chalicelib.services.production import data, references
 from chalicelib.services.production.validation import check_value, clean_body
 
 PAGE_SIZE = 20
@@ -206,18 +206,34 @@ def _checked_links(body: dict, project: dict) -> dict:
                 raise Invalid("episode_id belongs to another project")
             checked["episode_id"] = episode["id"]
     if "task_type_id" in body:
-        # Zou stores an unknown task type as null rather than refusing the playlist.
+        # Zou stores an unknown task type as null rather than refusing the playlist; one of
+        # another studio is unknown here.
         task_type_id = body["task_type_id"]
         task_type = records.get(task_type_id) if is_uuid(task_type_id) else None
-        checked["task_type_id"] = task_type["id"] if task_type and task_type.get("type") == "TaskType" else None
+        checked["task_type_id"] = task_type["id"] if task_type and task_type.get("type") == "TaskType" \
+            and task_type.get("studio_id") == project.get("studio_id") else None
     if "for_entity" in body:
         for_entity = body["for_entity"] or "shot"
         if for_entity not in FOR_ENTITIES:
             raise Invalid(f"for_entity must be one of {', '.join(FOR_ENTITIES)}")
         checked["for_entity"] = for_entity
     if "shots" in body:
-        checked["shots"] = [_entry(item) for item in body["shots"] or []]
+        checked["shots"] = checked_entries([_entry(item) for item in body["shots"] or []], project)
     return checked
+
+
+def checked_entries(entries: list[dict], project: dict) -> list[dict]:
+    """Each entry's entity is of the playlist's project, and its pinned preview is one of
+    that entity's (one BatchGet for them all); else 400 naming the field and the id."""
+    found = references.check(references.owner_of_project(project), "Playlist", {
+        "entity_id": [e["entity_id"] for e in entries],
+        "preview_file_id": [e["preview_file_id"] for e in entries if e.get("preview_file_id")]})
+    for entry in entries:
+        preview_file_id = entry.get("preview_file_id")
+        if preview_file_id and found[preview_file_id].get("entity_id") != entry["entity_id"]:
+            raise Invalid(f"preview_file_id {preview_file_id} is not a preview of entity {entry['entity_id']}",
+                          {"field": "preview_file_id", "id": preview_file_id})
+    return entries
 
 
 def _entry(item) -> dict:
@@ -245,13 +261,7 @@ def add_entities(caller: Caller, playlist_id: str, items: list) -> dict:
     auth.check_playlist_update_access(caller, playlist, project)
     if not items:
         raise Invalid("No entity to add")
-    wanted = [_entry(item) for item in items]
-    entities = records.batch_get(e["entity_id"] for e in wanted)
-    unknown = [e["entity_id"] for e in wanted
-               if entities.get(e["entity_id"], {}).get("type") not in c.ENTITY_KINDS
-               or entities[e["entity_id"]].get("project_id") != project["id"]]
-    if unknown:
-        raise NotFound(f"Entity not found in this project: {', '.join(unknown)}")
+    wanted = checked_entries([_entry(item) for item in items], project)
     unpinned = [e["entity_id"] for e in wanted if "preview_file_id" not in e]
     if unpinned:
         catalog = entry_previews.load(unpinned)

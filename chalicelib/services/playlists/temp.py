@@ -3,11 +3,10 @@ given, with the preview of the task's type (or of the project's fallback task ty
 nothing is stored. Reads are batched: tasks, entities, parents, previews, task types."""
 from chalicelib import auth
 from chalicelib.auth import Caller
-from chalicelib.errors import NotFound
 from chalicelib.models import records
 from chalicelib.services.playlists import entry_previews
 from chalicelib.services.production import collections as c
-from chalicelib.services.production import data, names
+from chalicelib.services.production import data, names, references
 from chalicelib.services.production.validation import check_value
 
 # Zou names these kinds after the entity type; anything else is an asset.
@@ -20,10 +19,7 @@ def temp_playlist(caller: Caller, project_id: str, body: dict, sort: bool = Fals
     task_ids = check_value("task_ids", c.UUIDS, body.get("task_ids") or [])
     if not task_ids:
         return []
-    tasks = {i: t for i, t in records.batch_get(task_ids).items() if t.get("type") == "Task"}
-    missing = [i for i in task_ids if i not in tasks or tasks[i].get("project_id") != project_id]
-    if missing:
-        raise NotFound(f"Task not found in this project: {', '.join(dict.fromkeys(missing))}")
+    tasks = references.check(references.owner_of_project(project), "Playlist", {"task_ids": task_ids})
     for task in tasks.values():
         auth.check_task_access(caller, task, project)
     entities = records.batch_get(t["entity_id"] for t in tasks.values())

@@ -54,7 +54,7 @@ def archive_files(playlist: dict, project: dict) -> list[list[str]]:
     preferred = entry_previews.playlist_task_types(playlist, project, catalog.task_types)
     entities = records.batch_get(entity_ids)
     related = names.related_records(entities.values())
-    original_names = names.uses_original_file_names()
+    original_names = names.uses_original_file_names(project.get("studio_id"))
     files, seen = [], set()
     for entry in entries:
         entity_id = entry_previews.entry_entity_id(entry)

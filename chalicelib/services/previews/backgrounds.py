@@ -1,5 +1,5 @@
 """Preview background files (HDR environments the review player lights 3D previews with):
-admins upload them; anyone signed in reads them and their 300×200 thumbnail; projects
+the studio's admins upload them; anyone of the studio reads them and their 300×200 thumbnail; projects
 list the ones they offer."""
 import os
 import tempfile
@@ -9,7 +9,7 @@ from chalicelib.auth import Caller
 from chalicelib.errors import Invalid, NotFound
 from chalicelib.models import records
 from chalicelib.services.previews.links import Download
-from chalicelib.services.production import avatars, data
+from chalicelib.services.production import avatars, data, references
 from chalicelib.services.production import collections as c
 from chalicelib.services.production.validation import check_value
 
@@ -18,9 +18,8 @@ EXTENSIONS = ("hdr", "exr", "png", "jpg", "jpeg")
 
 
 def upload(caller: Caller, background_id: str, files: dict) -> dict:
-    """POST pictures/preview-background-files/{id} (multipart `file`, admins)."""
-    auth.check_admin(caller)
-    data.require(KIND, background_id, "Preview background file")
+    """POST pictures/preview-background-files/{id} (multipart `file`, the studio's admins)."""
+    auth.check_admin(caller, data.require(KIND, background_id, "Preview background file"))
     part = files.get("file")
     if part is None or not part.content:
         raise Invalid("File not provided.")
@@ -57,6 +56,7 @@ def _thumbnail(content: bytes, extension: str, work: str) -> str:
 def download(caller: Caller, background_id: str) -> Download:
     """GET pictures/preview-background-files/<id>.<ext>."""
     background = data.require(KIND, background_id, "Preview background file")
+    auth.check_studio(caller, background)
     if not background.get("original_name"):
         raise NotFound("This preview background file has no file yet")
     return Download(storage.presigned_get(storage.background_key(background_id, background["extension"]),
@@ -66,6 +66,7 @@ def download(caller: Caller, background_id: str) -> Download:
 def thumbnail(caller: Caller, background_id: str) -> Download:
     """GET pictures/thumbnails/preview-background-files/<id>.png."""
     background = data.require(KIND, background_id, "Preview background file")
+    auth.check_studio(caller, background)
     if not background.get("has_thumbnail"):
         raise NotFound("This preview background file has no thumbnail")
     return Download(storage.presigned_get(storage.background_thumbnail_key(background_id), content_type="image/png"))
@@ -85,7 +86,7 @@ def add_project_background(caller: Caller, project_id: str, body: dict) -> dict:
     background_id = check_value("preview_background_file_id", c.UUID, (body or {}).get("preview_background_file_id"))
     if not background_id:
         raise Invalid("Missing preview_background_file_id")
-    data.require(KIND, background_id, "Preview background file")
+    references.require(references.owner_of_project(project), "preview_background_file_id", background_id, (KIND,))
     updated = records.update(project_id, lambda body: {"preview_background_files": [
         *[i for i in body.get("preview_background_files") or [] if i != background_id], background_id]},
         expected_kind="Project")

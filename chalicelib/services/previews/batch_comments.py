@@ -10,7 +10,7 @@ from chalicelib.errors import DomainError, Invalid
 from chalicelib.models import records
 from chalicelib.services.previews import previews, uploads
 from chalicelib.services.production import collections as c
-from chalicelib.services.production import data, production
+from chalicelib.services.production import data, production, references
 from chalicelib.services.production.validation import check_value
 
 # gazu names file parts `preview_file-<comment index>-<file index>` and `attachment_file-<i>-<j>`.
@@ -76,9 +76,8 @@ def _prepare(caller: Caller, route_task_id: str | None, item: dict) -> tuple[str
     project = related.get(task["project_id"]) or data.require_project(task["project_id"])
     auth.check_task_action_access(caller, task, project, related.get(task["task_type_id"]),
                                   related.get(task["entity_id"]))
-    status = related.get(status_id)
-    if status is None or status.get("type") != "TaskStatus":
-        raise Invalid(f"Unknown task_status_id: {status_id}")
+    status = references.check_one(references.owner_of_project(project), "task_status_id", status_id,
+                                  related.get(status_id), ("TaskStatus",))
     auth.check_task_status_access(caller, status)
     body = {"task_status_id": item.get("task_status_id"), "comment": item.get("text", item.get("comment", "")),
             "checklist": item.get("checklist"), "links": item.get("links")}

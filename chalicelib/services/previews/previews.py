@@ -206,8 +206,9 @@ def _running_id(preview_id: str) -> str:
 
 
 def running_previews(caller: Caller, query: dict[str, list[str]]) -> list[dict]:
-    """GET data/playlists/preview-files/running: processing and broken previews of open
-    projects, newest first, `limit` at a time after `cursor_preview_file_id`."""
+    """GET data/playlists/preview-files/running: processing and broken previews of the
+    admin's studio's open projects, newest first, `limit` at a time after
+    `cursor_preview_file_id`."""
     auth.check_admin(caller)
     try:
         limit = int((query.get("limit") or ["100"])[-1])
@@ -227,7 +228,7 @@ def running_previews(caller: Caller, query: dict[str, list[str]]) -> list[dict]:
         for marker in markers:
             preview = previews.get(marker["preview_file_id"])
             project = projects.get((preview or {}).get("project_id")) or {}
-            if preview and preview.get("status") in RUNNING_STATUSES and \
+            if preview and preview.get("status") in RUNNING_STATUSES and auth.in_studio(caller, project) and \
                     project.get("project_status_name", "Open") == "Open":
                 found.append(preview)
         before = records.created_sort_of(markers[-1])

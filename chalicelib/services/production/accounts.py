@@ -4,15 +4,17 @@ from chalicelib.auth import Caller
 from chalicelib.errors import Invalid, NotAuthenticated
 from chalicelib.models import records
 from chalicelib.services.production import collections as c
+from chalicelib.services.production import tenancy
 from chalicelib.services.production.data import serialize, update_checked
 
 # Read in place of a person when no account has the e-mail (see _person_by_email).
 _NO_ONE = "person#none"
 
 
-def organisation() -> dict:
-    found = records.query_kind("Organisation", limit=1)
-    return serialize(found[0]) if found else {"name": "reelbase", "type": "Organisation", "id": None}
+def organisation(studio_id: str | None) -> dict:
+    """The caller's studio's organisation (its secrets answered as `has_<name>`)."""
+    found = tenancy.organisation_of(studio_id)
+    return serialize(found) if found else {"name": "reelbase", "type": "Organisation", "id": None}
 
 
 def log_in(body: dict) -> dict:
@@ -28,7 +30,8 @@ def log_in(body: dict) -> dict:
     if person is None or not person.get("active", True) or not matches:
         raise NotAuthenticated("Wrong email or password")
     tokens = auth.issue_tokens(person)
-    return {"user": serialize(person), "organisation": organisation(), "login": True, "ldap": False, **tokens}
+    return {"user": serialize(person), "organisation": organisation(person.get("studio_id")), "login": True,
+            "ldap": False, **tokens}
 
 
 def _person_by_email(email: str) -> dict | None:
@@ -65,4 +68,4 @@ def change_password(caller: Caller, body: dict) -> dict:
 
 
 def authenticated(caller: auth.Caller) -> dict:
-    return {"authenticated": True, "user": serialize(caller.person), "organisation": organisation()}
+    return {"authenticated": True, "user": serialize(caller.person), "organisation": organisation(caller.studio_id)}

@@ -21,13 +21,27 @@ class Collection:
     computed: tuple = ()            # served but never written by clients
     fixed: tuple = ()               # typed fields set at creation only (they key revision numbers)
     hidden: tuple = ()              # stored but never served (password hashes)
+    secrets: tuple = ()             # write-only: served as `has_<name>` (whether one is set)
     unique_name: bool = False       # name unique (case-insensitive) per project/global
     admin_write: bool = False       # studio-wide settings only admins change
     own_routes: bool = False        # served by its own blueprint (files), not the generic CRUD routes
 
     @property
+    def studio_wide(self) -> bool:
+        """Records of a studio rather than of a project (task types, people, projects
+        themselves): they carry the studio they belong to in `studio_id`."""
+        return self.project_field is None
+
+    @property
+    def server_set(self) -> tuple:
+        """Served, never written by clients: the computed fields, and the studio of a
+        studio-wide record (people's `studio_id` is a field, checked when written)."""
+        studio = ("studio_id",) if self.studio_wide and "studio_id" not in self.fields else ()
+        return (*self.computed, *studio)
+
+    @property
     def filterable(self) -> set:
-        return set(self.fields) | set(READ_ONLY) | set(self.computed)
+        return set(self.fields) | set(READ_ONLY) | set(self.server_set)
 
 
 _ENTITY_FIELDS = {
@@ -67,9 +81,10 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
                required=("name", "project_id", "entity_type_id"),
                defaults={"data": {}, "canceled": False, "is_shared": False}, project_field="project_id",
                parent_field="entity_type_id", computed=("asset_type_id",)),
+    # Studio-wide settings: the studio's admins write them (Zou's CRUD default, admin only).
     Collection("entity-types", "AssetType", {"name": STR, "short_name": STR, "description": TEXT,
                                              "task_types": UUIDS, "archived": BOOL},
-               defaults={"task_types": [], "archived": False}, unique_name=True),
+               defaults={"task_types": [], "archived": False}, unique_name=True, admin_write=True),
     Collection("asset-instances", "AssetInstance", {
         "asset_id": UUID, "target_asset_id": UUID, "scene_id": UUID, "number": INT, "name": STR,
         "description": TEXT, "active": BOOL, "data": DICT, "project_id": UUID},
@@ -79,7 +94,7 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
         "name": STR, "short_name": STR, "color": STR, "priority": INT, "for_entity": STR,
         "department_id": UUID, "allow_timelog": BOOL, "archived": BOOL, "description": TEXT},
         defaults={"color": "#FFFFFF", "priority": 1, "for_entity": "Asset", "allow_timelog": True,
-                  "archived": False}, admin_write=False),
+                  "archived": False}, admin_write=True),
     Collection("task-status", "TaskStatus", {
         "name": STR, "short_name": STR, "color": STR, "priority": INT, "is_default": BOOL, "is_done": BOOL,
         "is_retake": BOOL, "is_wip": BOOL, "is_artist_allowed": BOOL, "is_client_allowed": BOOL,
@@ -87,7 +102,7 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
         required=("name", "short_name"),
         defaults={"color": "#f5f5f5", "priority": 1, "is_default": False, "is_done": False, "is_retake": False,
                   "is_wip": False, "is_artist_allowed": True, "is_client_allowed": True,
-                  "is_feedback_request": False, "for_concept": False, "archived": False}),
+                  "is_feedback_request": False, "for_concept": False, "archived": False}, admin_write=True),
     Collection("tasks", "Task", {
         "name": STR, "description": TEXT, "project_id": UUID, "entity_id": UUID, "task_type_id": UUID,
         "task_status_id": UUID, "assignees": UUIDS, "priority": INT, "duration": FLOAT, "estimation": FLOAT,
@@ -107,23 +122,26 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
         defaults={"last_name": "", "role": "user", "active": True, "departments": [], "has_avatar": False,
                   "notifications_enabled": False, "timezone": "Europe/Paris", "locale": "en_US",
                   "is_bot": False, "data": {}},
-        computed=("full_name", "has_avatar"), hidden=("password", "tokens_valid_after"), admin_write=True),
+        computed=("full_name", "has_avatar"), secrets=("password",), hidden=("tokens_valid_after",),
+        admin_write=True),
     Collection("departments", "Department", {"name": STR, "color": STR, "archived": BOOL},
                defaults={"color": "#FFFFFF", "archived": False}, unique_name=True, admin_write=True),
     Collection("studios", "Studio", {"name": STR, "color": STR, "archived": BOOL},
                defaults={"color": "#FFFFFF", "archived": False}, unique_name=True, admin_write=True),
     Collection("organisations", "Organisation", {
         "name": STR, "hours_by_day": FLOAT, "use_original_file_name": BOOL, "timesheets_locked": BOOL,
-        "chat_token_slack": STR, "dark_theme_by_default": BOOL, "format_duration_in_hours": BOOL},
+        "chat_token_slack": STR, "chat_webhook_mattermost": STR, "chat_token_discord": STR,
+        "dark_theme_by_default": BOOL, "format_duration_in_hours": BOOL, "hd_by_default": BOOL},
         defaults={"hours_by_day": 8.0, "use_original_file_name": False, "has_avatar": False},
-        computed=("has_avatar",), admin_write=True),
+        computed=("has_avatar",), secrets=("chat_token_slack", "chat_webhook_mattermost", "chat_token_discord"),
+        admin_write=True),
     Collection("output-types", "OutputType", {"name": STR, "short_name": STR, "for_entity": STR},
-               defaults={"for_entity": "entity"}, unique_name=True),
+               defaults={"for_entity": "entity"}, unique_name=True, admin_write=True),
     Collection("file-status", "FileStatus", {"name": STR, "color": STR}, defaults={"color": "#FFFFFF"},
-               unique_name=True),
+               unique_name=True, admin_write=True),
     Collection("softwares", "Software", {"name": STR, "short_name": STR, "file_extension": STR,
                                          "secondary_extensions": LIST},
-               defaults={"secondary_extensions": []}, unique_name=True),
+               defaults={"secondary_extensions": []}, unique_name=True, admin_write=True),
     Collection("comments", "Comment", {
         "object_id": UUID, "object_type": STR, "text": TEXT, "task_status_id": UUID, "person_id": UUID,
         "checklist": LIST, "links": LIST, "for_client": BOOL, "pinned": BOOL, "data": DICT,

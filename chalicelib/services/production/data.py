@@ -8,6 +8,7 @@ from chalicelib.errors import Conflict, Invalid, NotFound
 from chalicelib.models import records
 from chalicelib.services.files.file_tree import validate_tree
 from chalicelib.services.production import collections as c
+from chalicelib.services.production import references, tenancy
 from chalicelib.services.production.validation import clean_body, parse_filter
 
 RESERVED_PARAMS = ("page", "relations", "fields", "limit")
@@ -44,6 +45,8 @@ def serialize(body: dict) -> dict:
             out.setdefault(name, None)
         for hidden in collection.hidden:
             out.pop(hidden, None)
+        for secret in collection.secrets:
+            out[f"has_{secret}"] = bool(out.pop(secret, None))
     kind = out.get("type")
     if kind == "Person":
         out["full_name"] = f"{out.get('first_name', '')} {out.get('last_name', '')}".strip()
@@ -78,10 +81,15 @@ def _check_read(caller: Caller, collection: c.Collection, body: dict) -> None:
 
 
 def check_write(caller: Caller, collection: c.Collection, body: dict) -> None:
+    """`body` is the stored record, or a new one (no `id` yet)."""
     new_project = collection.kind == "Project" and "id" not in body
-    project = None if collection.admin_write or new_project else _project_of(collection, body)
+    project = None if collection.studio_wide and not collection.kind == "Project" or new_project \
+        else _project_of(collection, body)
+    if project is None and not collection.studio_wide:
+        raise Invalid(f"Unknown {collection.project_field}: {body.get(collection.project_field)}",
+                      {"field": collection.project_field, "id": body.get(collection.project_field)})
     auth.check_record_write(caller, collection.route, project, admin_only=collection.admin_write,
-                            new_project=new_project)
+                            new_project=new_project, record=body if "id" in body else None)
 
 
 # --- listing ------------------------------------------------------------------
@@ -91,15 +99,16 @@ def parse_filters(collection: c.Collection, query: dict[str, list[str]]) -> dict
     for name, values in query.items():
         if name in RESERVED_PARAMS:
             continue
-        if name not in collection.filterable or name in collection.hidden:
+        if name not in collection.filterable or name in collection.hidden or name in collection.secrets:
             # Refused rather than dropped: gazu's get-or-create takes the first row.
             raise Invalid(f"Cannot filter {collection.route} on '{name}'")
         filters[name] = parse_filter(collection, name, values[-1])
     return filters
 
 
-def _candidates(collection: c.Collection, filters: dict) -> list[dict]:
-    """Read through the narrowest key or index the filters allow (never a scan)."""
+def _candidates(caller: Caller, collection: c.Collection, filters: dict) -> list[dict]:
+    """Read through the narrowest key or index the filters allow (never a scan); a
+    studio-wide collection is read within the caller's studio."""
     if filters.get("id"):
         body = records.get(filters["id"])
         return [body] if body and body.get("type") == collection.kind else []
@@ -110,6 +119,8 @@ def _candidates(collection: c.Collection, filters: dict) -> list[dict]:
     indexed = records.name_field(collection.kind)
     if isinstance(filters.get(indexed), str):
         return records.query_name(collection.kind, filters[indexed])
+    if collection.studio_wide:
+        return records.query_studio(caller.studio_id, collection.kind)
     return records.query_kind(collection.kind)
 
 
@@ -132,7 +143,7 @@ def visible(caller: Caller, collection: c.Collection, items: list[dict]) -> list
 
 def list_records(caller: Caller, collection: c.Collection, query: dict[str, list[str]]):
     filters = parse_filters(collection, query)
-    items = [item for item in _candidates(collection, filters) if matches(item, filters)]
+    items = [item for item in _candidates(caller, collection, filters) if matches(item, filters)]
     items = [serialize(item) for item in visible(caller, collection, items)]
     items.sort(key=lambda item: item.get("created_at", ""))
     page = query.get("page")
@@ -167,7 +178,9 @@ def _unique_key(collection: c.Collection, body: dict) -> str | None:
         scope = f"{body.get('project_id')}#{body.get(collection.parent_field) or ''}"
         return f"name#{collection.kind}#{scope}#{name}"
     if collection.unique_name:
-        return f"name#{collection.kind}#{name}"
+        # Unique within the studio: another studio's names are none of this one's business.
+        studio = tenancy.studio_of_new(collection, body)
+        return f"name#{collection.kind}#{studio}#{name}" if studio else f"name#{collection.kind}#{name}"
     return None
 
 
@@ -179,20 +192,18 @@ def _claim_unique(collection: c.Collection, body: dict, owner: str) -> str | Non
     return key
 
 
-def _check_references(collection: c.Collection, body: dict) -> None:
-    """Foreign keys must name existing records of the right kind (one BatchGet)."""
-    references = {name: value for name, value in body.items()
-                  if collection.fields.get(name) == c.UUID and value and name not in ("created_by",)}
-    found = records.batch_get(references.values())
-    missing = [name for name, value in references.items() if value not in found]
-    if missing:
-        raise NotFound(f"Unknown {', '.join(missing)}: {', '.join(references[m] for m in missing)}")
-    project_id = body.get("project_id")
-    if project_id and collection.kind != "Project":
-        for name, value in references.items():
-            other = found[value].get("project_id")
-            if name != "project_id" and other and found[value].get("type") != "Project" and other != project_id:
-                raise Invalid(f"{name} {value} belongs to another project")
+def _check_references(collection: c.Collection, body: dict) -> dict[str, dict]:
+    """Every id the record names: an existing record of the right kind, of the record's
+    project (or studio, for studio-wide records); else 400 naming the field (one BatchGet)."""
+    project_id = body.get(collection.project_field) if collection.project_field else None
+    found = records.batch_get([project_id]) if project_id else {}
+    if project_id and (project_id not in found or found[project_id].get("type") != "Project"):
+        raise Invalid(f"Unknown {collection.project_field}: {project_id}",
+                      {"field": collection.project_field, "id": project_id})
+    owner = references.Owner(project_id, found[project_id].get("studio_id") if project_id
+                             else tenancy.studio_of_new(collection, body))
+    named = references.named_ids(collection, body)
+    return references.check(owner, collection.kind, named, found, skip_ids=(body.get("id"),))
 
 
 def prepare_new(collection: c.Collection, body: dict) -> dict:
@@ -239,10 +250,12 @@ def _check_file_tree(body: dict) -> None:
         validate_tree(body["file_tree"])
 
 
-def get_or_create_by_name(collection: c.Collection, name: str, extra: dict | None = None) -> dict:
+def get_or_create_by_name(collection: c.Collection, name: str, studio_id: str | None,
+                          extra: dict | None = None) -> dict:
     """Zou's get_or_create_instance_by_name for a unique-name collection (softwares,
-    file statuses): the name's claim says who holds it, even before the indexes do."""
-    key = _unique_key(collection, {"name": name})
+    file statuses) of a studio: the name's claim says who holds it, even before the
+    indexes do."""
+    key = _unique_key(collection, {"name": name, "studio_id": studio_id})
     for _ in range(3):
         owner = records.claim_owner(key)
         if owner:
@@ -250,7 +263,8 @@ def get_or_create_by_name(collection: c.Collection, name: str, extra: dict | Non
             if found is not None:
                 return found
         try:
-            return store_new(collection, prepare_new(collection, {"name": name, **(extra or {})}))
+            return store_new(collection, prepare_new(collection, {"name": name, **(extra or {}),
+                                                                  "studio_id": studio_id}))
         except Invalid:
             continue  # created meanwhile by a concurrent request: read it through its claim
     raise Conflict(f"Could not get or create {collection.kind} {name!r}; try again")
@@ -258,6 +272,7 @@ def get_or_create_by_name(collection: c.Collection, name: str, extra: dict | Non
 
 def create_record(caller: Caller, collection: c.Collection, raw_body) -> dict:
     body = prepare_new(collection, clean_body(collection, raw_body, creating=True))
+    body = tenancy.place_new(caller, collection, body)
     check_write(caller, collection, body)
     if collection.kind == "Project":
         _check_file_tree(body)
@@ -286,9 +301,9 @@ def update_record(caller: Caller, collection: c.Collection, record_id: str, raw_
 
 def update_checked(collection: c.Collection, current: dict, changes: dict) -> dict:
     """Store cleaned `changes` once the caller's permission has been checked."""
-    if collection.project_field and changes.get(collection.project_field, current.get(collection.project_field)) \
-            != current.get(collection.project_field):
-        raise Invalid(f"{collection.project_field} cannot be changed")
+    for fixed in (collection.project_field, "studio_id" if collection.studio_wide else None):
+        if fixed and changes.get(fixed, current.get(fixed)) != current.get(fixed):
+            raise Invalid(f"{fixed} cannot be changed")
     if "role" in changes and changes["role"] not in auth.ROLES:
         raise Invalid(f"role must be one of {', '.join(auth.ROLES)}")
     if collection.kind == "Person":

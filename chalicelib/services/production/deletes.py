@@ -24,7 +24,7 @@ from chalicelib.services.files import file_records
 from chalicelib.services.playlists import builds, playlists
 from chalicelib.services.previews import index, previews
 from chalicelib.services.production import collections as c
-from chalicelib.services.production import data
+from chalicelib.services.production import data, tenancy
 
 # Zou's `force` applies to these; anything else that still holds records is refused
 # (but what it holds is only leaves, which go with it).
@@ -43,6 +43,8 @@ def delete_record(caller: Caller, collection: c.Collection, record_id: str, forc
     """DELETE data/<collection>/{id}[?force=true]."""
     current = data.require(collection.kind, record_id)
     data.check_write(caller, collection, current)
+    if current["type"] == "Studio":
+        tenancy.check_studio_is_empty(record_id)
     forceable = current["type"] in FORCEABLE
     held = _held(current)
     # gazu sends force=True on task statuses too (remove_task_status): elsewhere it changes nothing.

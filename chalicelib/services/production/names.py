@@ -8,6 +8,7 @@ studios' scripts and habits expect; and the full entity names lists show.
 from slugify import slugify
 
 from chalicelib.models import records
+from chalicelib.services.production import tenancy
 
 # Kinds whose full name walks up their parents (a shot's sequence, a sequence's or an
 # edit's episode); any other kind but Episode is named after its entity type.
@@ -18,18 +19,13 @@ def slug(text: str) -> str:
     return slugify(text or "", separator="_")
 
 
-def _organisation() -> dict:
-    organisations = records.query_kind("Organisation", limit=1)
-    return organisations[0] if organisations else {}
+def uses_original_file_names(studio_id: str | None) -> bool:
+    """The studio's setting `organisation.use_original_file_name` (one Query)."""
+    return bool((tenancy.organisation_of(studio_id) or {}).get("use_original_file_name"))
 
 
-def uses_original_file_names() -> bool:
-    """The studio setting `organisation.use_original_file_name` (one Query)."""
-    return bool(_organisation().get("use_original_file_name"))
-
-
-def organisation_name() -> str:
-    return _organisation().get("name") or "Kitsu"
+def organisation_name(studio_id: str | None) -> str:
+    return (tenancy.organisation_of(studio_id) or {}).get("name") or "Kitsu"
 
 
 def full_entity_name(entity: dict, related: dict[str, dict]) -> str:
@@ -70,7 +66,7 @@ def preview_file_name(preview: dict, project: dict, entity: dict | None, task_ty
     `original_names` is the organisation's setting (read here when not given: a ZIP reads
     it once for all its entries); `extension` is the served file's, the preview's by default."""
     if original_names is None:
-        original_names = uses_original_file_names()
+        original_names = uses_original_file_names(project.get("studio_id"))
     if original_names and preview.get("original_name"):
         base = preview["original_name"]
     else:

@@ -8,7 +8,7 @@ from chalicelib.errors import Invalid
 from chalicelib.models import records
 from chalicelib.services.production import attachments as attachment_files
 from chalicelib.services.production import collections as c
-from chalicelib.services.production import data
+from chalicelib.services.production import data, references
 from chalicelib.services.production.validation import check_value, clean_body
 
 # Zou names an entity's parent after what it is; we index it as `parent_id`.
@@ -58,8 +58,10 @@ def list_entities(caller: Caller, kind: str, query: dict[str, list[str]], projec
 def list_children(caller: Caller, parent_kinds: tuple, parent_id: str, child_kind: str) -> list[dict]:
     """Tasks of an entity, shots of a sequence, comments of a task...: one Query."""
     parent = data.require(parent_kinds, parent_id, parent_kinds[0])
-    project = records.get(parent.get("project_id")) if parent.get("project_id") else None
-    if project is not None:
+    project = data.require_project(parent["project_id"])
+    if parent["type"] == "Task":
+        auth.check_task_access(caller, parent, project)  # a vendor reads the comments of their tasks only
+    else:
         auth.check_project_access(caller, project)
     collection = c.COLLECTIONS[c.KIND_TO_ROUTE[child_kind]]
     items = data.visible(caller, collection, records.query_parent(parent_id, child_kind))
@@ -67,7 +69,7 @@ def list_children(caller: Caller, parent_kinds: tuple, parent_id: str, child_kin
 
 
 def open_projects(caller: Caller) -> list[dict]:
-    projects = auth.visible_projects(caller, records.query_kind("Project"))
+    projects = auth.visible_projects(caller, records.query_studio(caller.studio_id, "Project"))
     return [data.serialize(p) for p in projects if p.get("project_status_name", "Open") == "Open"]
 
 
@@ -85,7 +87,7 @@ def add_to_team(caller: Caller, project_id: str, body: dict) -> dict:
     person_id = check_value("person_id", c.UUID, body.get("person_id"))
     if not person_id:
         raise Invalid("Missing person_id")
-    data.require("Person", person_id, "Person")
+    references.require(references.owner_of_project(project), "person_id", person_id, ("Person",))
     project = records.update(project_id, lambda body: {"team": _with(body.get("team") or [], person_id)},
                              expected_kind="Project")
     return data.serialize(project)
@@ -133,10 +135,13 @@ def add_comment(caller: Caller, task_id: str, body: dict, attachments: dict | No
     status_id = check_value("task_status_id", c.UUID, body.get("task_status_id"))
     if not status_id:
         raise Invalid("Missing task_status_id")
-    status = data.require("TaskStatus", status_id, "Task status")
+    owner = references.owner_of_project(project)
+    status = references.require(owner, "task_status_id", status_id, ("TaskStatus",))
     auth.check_task_status_access(caller, status)
     person_id = check_value("person_id", c.UUID, body.get("person_id")) or caller.id
     auth.check_comment_author(caller, person_id)
+    author = caller.person if person_id == caller.id else references.require(owner, "person_id", person_id,
+                                                                             ("Person",))
     comment = {
         "object_id": task_id, "object_type": "Task", "project_id": task["project_id"],
         "text": check_value("comment", c.TEXT, body.get("comment", "")) or "",
@@ -155,7 +160,6 @@ def add_comment(caller: Caller, task_id: str, body: dict, attachments: dict | No
         created = records.update(created["id"], {"attachment_files": stored}, expected_kind="Comment")
     records.update(task_id, {"task_status_id": status_id, "last_comment_date": created["created_at"]},
                    expected_kind="Task")
-    author = caller.person if person_id == caller.id else records.get(person_id)
     # Zou answers with the author and the status inlined.
     return {**data.serialize(created), "person": data.serialize(author) if author else None,
             "task_status": data.serialize(status), "previews": []}

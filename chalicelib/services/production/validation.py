@@ -66,7 +66,7 @@ def clean_body(collection: c.Collection, body: dict, creating: bool) -> dict:
     unknown field is refused, on update it is ignored, as Zou does."""
     if not isinstance(body, dict):
         raise Invalid("The body must be a JSON object")
-    ignored = set(c.READ_ONLY) | set(collection.computed)
+    ignored = set(c.READ_ONLY) | set(collection.server_set)
     unknown = [key for key in body if key not in collection.fields and key not in ignored]
     if unknown and creating:
         raise Invalid(f"Unknown field(s) for {collection.route}: {', '.join(sorted(unknown))}")

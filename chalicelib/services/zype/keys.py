@@ -1,6 +1,6 @@
 """Zype API keys of a studio (its publishing site): an `api_key` reads and writes, an
-`app_key` (bundled in apps, so public in practice) only reads. Admins issue and revoke
-them; the secret is shown once, at issue, and only its SHA-256 is stored."""
+`app_key` (bundled in apps, so public in practice) only reads. The studio's admins
+issue and revoke them (never another studio's); the secret is shown once, at issue, and only its SHA-256 is stored."""
 import secrets
 import uuid
 
@@ -13,8 +13,7 @@ from chalicelib.services.zype.values import now_stamp
 
 
 def issue_key(caller: Caller, studio_id: str, body: dict) -> dict:
-    auth.check_admin(caller)
-    _require_studio(studio_id)
+    auth.check_admin(caller, _require_studio(studio_id))
     kind = body.get("kind", "api_key")
     if kind not in auth.ZYPE_KEY_KINDS:
         raise Invalid(f"kind must be one of {', '.join(auth.ZYPE_KEY_KINDS)}, got {kind!r}")
@@ -29,13 +28,12 @@ def issue_key(caller: Caller, studio_id: str, body: dict) -> dict:
 
 
 def list_keys(caller: Caller, studio_id: str) -> list[dict]:
-    auth.check_admin(caller)
-    _require_studio(studio_id)
+    auth.check_admin(caller, _require_studio(studio_id))
     return [item.body for item in table.query_site(studio_id, table.KEY)]
 
 
 def revoke_key(caller: Caller, studio_id: str, key_id: str) -> None:
-    auth.check_admin(caller)
+    auth.check_admin(caller, _require_studio(studio_id))
     for item in table.query_site(studio_id, table.KEY):
         if item.body["id"] == key_id:
             table.delete(item)

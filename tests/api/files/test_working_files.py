@@ -116,8 +116,8 @@ def test_unknown_and_malformed_references(api, production):
     assert api["user"].post(f"/data/tasks/{unknown}/working-files/new", json={"name": "main"}).status_code == 404
     assert api["user"].post("/data/tasks/nope/working-files/new", json={"name": "main"}).status_code == 400
     missing_software = api["user"].post(task_url, json={"name": "main", "software_id": unknown})
-    assert missing_software.status_code == 404
-    assert "Software not found" in missing_software.json()["message"]
+    assert missing_software.status_code == 400
+    assert "software_id" in missing_software.json()["message"]
     assert api["user"].post(task_url, json={"name": "main", "person_id": "bob"}).status_code == 400
     assert api["user"].post(task_url, json={"revision": 1}).status_code == 400  # name is required
     assert api["user"].post(task_url, json={"name": "main", "revision": "two"}).status_code == 400
