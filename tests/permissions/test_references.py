@@ -292,5 +292,6 @@ def test_checking_many_references_reads_them_in_one_batch(tenants, playlist, dyn
     ok(a.apis["manager"].put(f"/data/playlists/{playlist['id']}", json={"shots": [{"entity_id": s["id"]}
                                                                                    for s in shots]}))
     assert "Scan" not in dynamodb_operations
-    assert dynamodb_operations.count("BatchGetItem") == 1
-    assert dynamodb_operations.count("GetItem") <= 4  # the caller, the playlist, its project, the write's re-read
+    # One for the caller (the person and its revoked-token ids), one for all 30 references.
+    assert dynamodb_operations.count("BatchGetItem") == 2
+    assert dynamodb_operations.count("GetItem") <= 4  # the playlist, its project, the write's re-read
