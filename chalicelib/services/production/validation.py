@@ -1,13 +1,21 @@
 """Checks and converts request values against a collection's field kinds (pydantic)."""
 import functools
+import json
 import re
 from typing import Any
 
 from pydantic import StrictBool, StrictStr, TypeAdapter, ValidationError
 
-from chalicelib.errors import Invalid
+from chalicelib.errors import Invalid, TooLarge
 from chalicelib.ids import canonical_uuid
 from chalicelib.services.production import collections as c
+
+# Bounds on what a request may hold, checked before the text is parsed. Nesting beyond
+# MAX_JSON_DEPTH would exhaust Python's recursion (json.loads, then every serializer).
+MAX_JSON_BYTES = 2 * 1024 * 1024
+MAX_JSON_DEPTH = 64
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKETS = re.compile(r"[\[\]{}]")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
 
@@ -19,6 +27,42 @@ def _adapter(kind: str) -> TypeAdapter:
         c.DICT: dict[str, Any], c.LIST: list[Any], c.UUIDS: list[StrictStr], c.NUMSTR: StrictStr | int | float,
         c.UUID: StrictStr, c.DATE: StrictStr,
     }[kind])
+
+
+def load_json(raw: bytes | str, what: str = "The body"):
+    """JSON text as Python values, or Invalid (TooLarge above MAX_JSON_BYTES): bounded
+    size and nesting, valid Unicode (no lone surrogates), no NaN or Infinity, which
+    DynamoDB would store and JSON answers could not carry."""
+    if len(raw) > MAX_JSON_BYTES:
+        raise TooLarge(f"{what} is over {MAX_JSON_BYTES} bytes")
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise Invalid(f"{what} is not valid UTF-8: {error}") from error
+    _check_depth(raw, what)
+    try:
+        value = json.loads(raw, parse_constant=_refuse_constant)
+    except ValueError as error:  # also a number of more than 4,300 digits
+        raise Invalid(f"{what} is not valid JSON: {error}") from error
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise Invalid(f"{what} holds invalid Unicode (a lone surrogate \\u{ord(error.object[error.start]):04x})") \
+            from error
+    return value
+
+
+def _refuse_constant(constant: str):
+    raise ValueError(f"{constant} is not a JSON number")
+
+
+def _check_depth(text: str, what: str) -> None:
+    depth = 0
+    for bracket in _JSON_BRACKETS.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            raise Invalid(f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
 
 
 def check_value(name: str, kind: str, value):
