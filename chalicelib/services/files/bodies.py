@@ -95,7 +95,7 @@ class NewOutputFile(OutputFilePath):
 
 
 class SetFileTree(_Body):
-    tree_name: StrictStr = Field(min_length=1)
+    tree_name: StrictStr = Field(min_length=1, max_length=80)
 
 
 class GuessFromPath(_Body):

@@ -17,6 +17,23 @@ MAX_JSON_DEPTH = 64
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _JSON_BRACKETS = re.compile(r"[\[\]{}]")
 
+# Zou's column sizes: Project.name and Playlist.name String(80), entity and most other names String(160),
+# paths String(400); Text columns are unbounded in Zou, here bounded so that a record
+# stays far below DynamoDB's 400 KB item (models.records refuses the rest).
+NAME_LENGTHS = {"projects": 80, "playlists": 80}
+MAX_NAME_LENGTH = 160
+MAX_STR_LENGTH = 400
+MAX_TEXT_LENGTH = 100_000
+MAX_LIST_ITEMS = 1_000
+INT_RANGE = (-(2 ** 31), 2 ** 31 - 1)  # Zou's Integer columns
+# Counts, sizes and positions: never below 0.
+NON_NEGATIVE = {"nb_frames", "frame_count", "nb_entities_out", "man_days", "nb_episodes", "episode_span",
+                "max_retakes", "revision_padding", "retake_count", "size", "revision", "position",
+                "nb_drawings", "nb_assets_ready", "duration", "estimation", "number", "completion_rate"}
+MAX_FPS = 120
+RESOLUTION_SIDES = (16, 8192)
+_RESOLUTION = re.compile(r"^(\d{1,5})x(\d{1,5})$")
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
@@ -117,6 +134,8 @@ def clean_body(collection: c.Collection, body: dict, creating: bool) -> dict:
     frozen = () if creating else collection.fixed
     cleaned = {key: check_value(key, collection.fields[key], value)
                for key, value in body.items() if key in collection.fields and key not in frozen}
+    for key, value in cleaned.items():
+        check_bounds(collection.route, key, collection.fields[key], value)
     if creating:
         missing = [key for key in collection.required if cleaned.get(key) in (None, "")]
         if missing:
@@ -124,6 +143,37 @@ def clean_body(collection: c.Collection, body: dict, creating: bool) -> dict:
     elif any(key in collection.required and cleaned[key] in (None, "") for key in cleaned):
         raise Invalid("A required field cannot be emptied")
     return cleaned
+
+
+def check_bounds(route: str, name: str, kind: str, value) -> None:
+    """Invalid naming the field when a checked value is outside what the field means."""
+    if value is None:
+        return
+    if kind in (c.STR, c.TEXT, c.DATE, c.UUID):
+        limit = (MAX_TEXT_LENGTH if kind == c.TEXT else
+                 NAME_LENGTHS.get(route, MAX_NAME_LENGTH) if name == "name" else MAX_STR_LENGTH)
+        if len(value) > limit:
+            _out_of_bounds(name, f"at most {limit} characters")
+        if "\x00" in value:
+            _out_of_bounds(name, "no NUL character")
+    elif kind in (c.LIST, c.UUIDS) and len(value) > MAX_LIST_ITEMS:
+        _out_of_bounds(name, f"at most {MAX_LIST_ITEMS} items")
+    elif kind in (c.INT, c.FLOAT) and not isinstance(value, bool):
+        low = 0 if name in NON_NEGATIVE else INT_RANGE[0]
+        if not low <= value <= INT_RANGE[1]:
+            _out_of_bounds(name, f"between {low} and {INT_RANGE[1]}")
+    if route == "projects" and name == "fps" and not 1 <= float(value) <= MAX_FPS:
+        _out_of_bounds(name, f"between 1 and {MAX_FPS} frames per second")
+    if route == "projects" and name == "resolution":
+        match = _RESOLUTION.match(value)
+        low, high = RESOLUTION_SIDES
+        if not match or not all(low <= int(side) <= high for side in match.groups()):
+            _out_of_bounds(name, f"WIDTHxHEIGHT (like 1920x1080), each side {low} to {high} pixels")
+
+
+def _out_of_bounds(name: str, what: str):
+    message = f"Field '{name}' must be {what}"
+    raise Invalid(message, {"errors": [{"field": name, "message": message}]})
 
 
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
