@@ -150,7 +150,8 @@ def check_bounds(route: str, name: str, kind: str, value) -> None:
     if value is None:
         return
     if kind in (c.STR, c.TEXT, c.DATE, c.UUID):
-        limit = (MAX_TEXT_LENGTH if kind == c.TEXT else
+        # Paths are kept whole (reelbase finds files by paths longer than Zou's String(400)).
+        limit = (MAX_TEXT_LENGTH if kind == c.TEXT or name == "path" or name.endswith("_path") else
                  NAME_LENGTHS.get(route, MAX_NAME_LENGTH) if name == "name" else MAX_STR_LENGTH)
         if len(value) > limit:
             _out_of_bounds(name, f"at most {limit} characters")
