@@ -7,6 +7,7 @@ from chalice import Chalice, ConvertToMiddleware
 from chalicelib import models, observability
 from chalicelib.api import (
     auth_routes,
+    gateway_errors,
     data_routes,
     files_routes,
     media_routes,
@@ -26,6 +27,8 @@ app = Chalice(app_name="reelbase", configure_logs=False)
 app.api.binary_types.extend(["multipart/form-data", "video/mp4", "image/png", "application/zip"])
 
 models.configure()
+# Chalice's own 405/415 answers in Zou's error shape under /api, Zype's at the root.
+app.register_middleware(gateway_errors.chalice_errors, "http")
 
 # Every entry point logs with its Lambda context and a correlation id, and flushes its
 # metrics when it ends (chalicelib/observability.py). API requests are correlated by

@@ -62,7 +62,10 @@ def short_request_lines(server, app, config) -> None:
 
     from chalice.local import ChaliceRequestHandler
 
-    class ShortLineRequestHandler(ChaliceRequestHandler):
+    # On top of the handler the server has (devstack.gateway's, which answers unknown routes).
+    base = getattr(server.RequestHandlerClass, "func", ChaliceRequestHandler)
+
+    class ShortLineRequestHandler(base):
         def log_request(self, code="-", size="-") -> None:
             status = getattr(code, "value", code)  # an HTTPStatus, or a number
             print_block(f"{datetime.datetime.now():%H:%M:%S} HTTP  {self.command} {_short(self.path, 160)} {status}")

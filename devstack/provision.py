@@ -205,7 +205,7 @@ def _state_machine(session, resolver, logical_id, properties):
 # imageio-ffmpeg's binary).
 CLOUD_ONLY = frozenset({
     "AWS::IAM::Role", "AWS::SQS::QueuePolicy", "AWS::CloudWatch::Alarm", "AWS::SNS::Topic",
-    "AWS::SNS::Subscription", "AWS::Serverless::LayerVersion",
+    "AWS::SNS::Subscription", "AWS::Serverless::LayerVersion", "AWS::ApiGateway::GatewayResponse",
 })
 
 _CREATORS = {

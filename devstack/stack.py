@@ -150,9 +150,9 @@ class LocalStack:
         settings.cache_clear()
 
     def _serve_api(self) -> None:
-        from chalice.local import create_local_server
+        from devstack.gateway import create_server
 
-        local_server = create_local_server(self.app, self._config, "127.0.0.1", self.api_port)
+        local_server = create_server(self.app, self._config, "127.0.0.1", self.api_port)
         if self.short_logs:
             from devstack import logs
             logs.short_request_lines(local_server.server, self.app, self._config)

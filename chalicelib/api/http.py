@@ -11,6 +11,7 @@ from chalicelib.errors import DomainError, InternalError, Invalid, TooLarge
 from chalicelib.ids import canonical_uuid
 from chalicelib.observability import logger
 from chalicelib.services.previews.links import Processing
+from chalicelib.services.production.validation import load_json
 
 # Bodies the routes accept; Chalice answers 415 for any other Content-Type.
 BODY_TYPES = [
@@ -66,10 +67,7 @@ class ApiRequest:
             if not raw.strip():
                 self._json = {} if default is None else default
             else:
-                try:
-                    self._json = json.loads(raw)
-                except (ValueError, UnicodeDecodeError) as error:
-                    raise Invalid(f"The body is not valid JSON: {error}") from error
+                self._json = load_json(raw)
             self._json_read = True
         return self._json
 
@@ -138,8 +136,11 @@ def error_response(error: DomainError) -> Response:
     body = {"message": error.message, "error": True}
     if error.data:
         body["data"] = error.data
+    # gazu raises nothing on a 409 and hands the error back as if it were the record:
+    # a conflict ("busy, try again") answers 400 so that a script stops (ParameterException).
+    status = 400 if error.status == 409 else error.status
     retry_after = getattr(error, "retry_after", None)
-    return json_response(body, error.status, {"Retry-After": str(retry_after)} if retry_after else None)
+    return json_response(body, status, {"Retry-After": str(retry_after)} if retry_after else None)
 
 
 def validate_path_ids(path_params: dict, free_params: tuple = ()) -> dict:

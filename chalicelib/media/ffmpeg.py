@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import subprocess
 import tempfile
 from collections.abc import Sequence
+
+from . import limits
 
 FFMPEG_BINARY_ENV = "FFMPEG_BINARY"
 
@@ -66,24 +69,38 @@ def run_ffmpeg(
     # hangs or eats input when run from a worker thread or a test runner.
     command = [ffmpeg_binary(), "-nostdin", "-hide_banner", *args]
     try:
-        process = subprocess.run(
+        child = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             # File names and tags in foreign encodings must not crash us.
             errors="replace",
-            timeout=timeout,
-            check=False,
         )
     except FileNotFoundError as error:
         raise MediaError(f"ffmpeg binary not found: {command[0]}") from error
+    _bound_memory(child.pid)
+    try:
+        stdout, stderr = child.communicate(timeout=timeout)
     except subprocess.TimeoutExpired as error:
-        # subprocess.run has already killed the child at this point.
+        child.kill()
+        child.communicate()
         raise MediaError(f"ffmpeg timed out after {timeout:g} s") from error
+    process = subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
     if check and process.returncode != 0:
         raise MediaError(stderr_reason(process.stderr) or f"ffmpeg exited with code {process.returncode}")
     return process
+
+
+def _bound_memory(pid: int) -> None:
+    # Set on the running child (a preexec_fn is unsafe in a threaded worker): what it
+    # mapped while starting stays, anything past the bound fails to allocate.
+    limit = limits.ffmpeg_address_space_bytes()
+    try:
+        resource.prlimit(pid, resource.RLIMIT_AS, (limit, limit))
+    except (ProcessLookupError, PermissionError, ValueError):
+        pass  # already finished, or the platform refuses: the timeout still bounds it
 
 
 def run_ffmpeg_into(

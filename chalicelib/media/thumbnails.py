@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from fractions import Fraction
 
+from . import limits
 from .encoding import fps_fraction
 from .ffmpeg import DEFAULT_TIMEOUT_S, MediaError, run_ffmpeg_into
 from .probe import probe_movie
@@ -21,9 +22,6 @@ SQUARE_SIZE = (100, 100)  # thumbnails-square-<id>
 PREVIEW_WIDTH = 1200  # previews-<id>; the height follows the aspect ratio
 BIG_SQUARE_SIZE = (400, 400)  # avatars
 BIG_RECTANGLE_SIZE = (300, 200)  # preview-background thumbnails
-
-# Zou's limit; Pillow's own default refuses anything above ~89 Mpx.
-MAX_IMAGE_PIXELS = 400_000_000
 
 ORIGINAL_NAME = "original.png"
 THUMBNAIL_NAME = "thumbnail.png"
@@ -171,11 +169,17 @@ def _open_srgb(path: str):
 
     from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    # The cap is checked on the header, before anything is decoded: a small PNG can
+    # declare gigapixels. (Pillow itself would only refuse twice its MAX_IMAGE_PIXELS.)
+    cap = limits.max_picture_pixels()
+    Image.MAX_IMAGE_PIXELS = cap
     # Zou loads truncated uploads rather than rejecting them.
     ImageFile.LOAD_TRUNCATED_IMAGES = True
     try:
         image = Image.open(path)
+        if image.width * image.height > cap:
+            raise MediaError(f"the picture is {image.width}x{image.height} pixels, above the {cap} "
+                             "this worker can decode")
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise MediaError(f"not a readable picture: {error}") from error

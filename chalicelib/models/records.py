@@ -5,6 +5,7 @@ Every read is a GetItem, a BatchGet or a Query on one of five indexes; see READM
 beside this file for the access patterns."""
 import datetime
 import hashlib
+import json
 import random
 import time
 import uuid
@@ -15,13 +16,16 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import Conflict, NotFound, TooLarge
 from chalicelib.models import transactions
 from chalicelib.models.indexes import string_index
 
 # One page of an index query; list routes page on top of this.
 QUERY_PAGE = 500
-_BACKOFF_SECONDS = 0.005  # first retry after an optimistic-lock conflict waits up to this
+_BACKOFF_SECONDS = 0.005
+# DynamoDB refuses an item over 400 KB (a 500 if left to it); the index attributes and
+# attribute names take a little, so the JSON body must stay below this.
+MAX_BODY_BYTES = 390 * 1024  # first retry after an optimistic-lock conflict waits up to this
 
 
 class Record(Model):
@@ -112,7 +116,20 @@ def _studio_key(kind: str, body: dict) -> str | None:
     return None
 
 
+def check_item_size(body: dict) -> None:
+    """TooLarge naming the biggest field when `body` would not fit in one DynamoDB item."""
+    size = len(json.dumps(body, default=str).encode("utf-8"))
+    if size <= MAX_BODY_BYTES:
+        return
+    sizes = {key: len(json.dumps(value, default=str).encode("utf-8")) for key, value in body.items()}
+    field = max(sizes, key=sizes.get)
+    message = (f"The record would take {size} bytes, over the {MAX_BODY_BYTES} a record can hold "
+               f"(DynamoDB's 400 KB item limit); field '{field}' holds {sizes[field]} bytes")
+    raise TooLarge(message, {"errors": [{"field": field, "message": message}]})
+
+
 def _to_record(kind: str, body: dict, project_id: str | None, parent_id: str | None) -> Record:
+    check_item_size(body)
     created_sort = created_sort_of(body)
     return Record(
         id=body["id"],
@@ -233,6 +250,7 @@ def transition(record_id: str, decide, expected_kind: str | None = None, parent_
         if wanted is None:
             return record.body, False
         body = {**record.body, **wanted, "updated_at": now_iso()}
+        check_item_size(body)
         actions = [Record.body.set(body), _set_or_remove(Record.name_key, _name_key(record.kind, body.get(
             name_field(record.kind))))]
         if parent_id is not _KEEP:

@@ -51,6 +51,7 @@ def start(key: str, *, file_name: str, content_type: str, size: int | None, comp
           multipart: bool = False, part_size: int | None = None) -> dict:
     """The answer to `upload-url` for an upload of `size` bytes (None: not announced)
     to `key`, signed for `content_type`."""
+    _check_plan(size, part_size)
     if multipart or (size or 0) > storage.SINGLE_PUT_LIMIT:
         # Without an announced size there is one part, which S3 lets hold up to 5 GiB.
         started = storage.start_multipart(key, content_type, size or storage.MIN_PART_BYTES, part_size)
@@ -61,6 +62,20 @@ def start(key: str, *, file_name: str, content_type: str, size: int | None, comp
                "expires_in": settings().presigned_url_seconds}
     return {**how, "file_name": file_name, "content_type": content_type, "size": size,
             "complete_path": complete_path}
+
+
+def _check_plan(size, part_size) -> None:
+    # Before any planning: an unbounded size (1e40) would have the part planner sign
+    # parts forever. S3 holds at most 5 TiB in at most 10,000 parts.
+    for name, value in (("size", size), ("part_size", part_size)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise Invalid(f"{name} must be an integer number of bytes")
+    if size is not None and not 1 <= size <= storage.MAX_OBJECT_BYTES:
+        raise Invalid(f"size must be between 1 and {storage.MAX_OBJECT_BYTES} bytes (S3's largest object)")
+    if part_size is not None and not storage.MIN_PART_BYTES <= part_size <= storage.MAX_PART_BYTES:
+        raise Invalid(f"part_size must be between {storage.MIN_PART_BYTES} and {storage.MAX_PART_BYTES} bytes")
+    if size and part_size and -(-size // part_size) > storage.MAX_PARTS:
+        raise Invalid(f"size / part_size needs more than {storage.MAX_PARTS} parts; choose a bigger part_size")
 
 
 def pending(answer: dict) -> dict:

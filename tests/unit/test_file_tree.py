@@ -396,12 +396,10 @@ def test_guess_turns_underscores_into_spaces_and_ignores_case(default_tree):
     ) in lookup.calls
 
 
-def test_guess_stops_at_the_first_unknown_name(default_tree):
+def test_guess_of_a_name_that_does_not_resolve_is_empty(default_tree):
     # sh020 exists, but under sq02: the parent constraint refuses it.
     path = "/simple/productions/big_buck/shots/sq01/sh020/animation/file.ma"
-    assert guess_from_path(default_tree, path, "/", FakeLookup()) == [
-        {"Template": "shot", "Project": "p1", "Sequence": "s1"}
-    ]
+    assert guess_from_path(default_tree, path, "/", FakeLookup()) == []
 
 
 def test_guess_simple_tree_resolves_software(simple_tree):

@@ -26,6 +26,8 @@ DownloadName = Annotated[StrictStr, Field(min_length=1, max_length=255, pattern=
 # Zou's columns: name String(250), representation String(20), extension String(10).
 FileName = Annotated[StrictStr, Field(min_length=1, max_length=250)]
 Separator = Annotated[StrictStr, Field(min_length=1, max_length=4)]
+# Zou's revision (Integer): 1 and up, 0 asks for the next one (gazu's default).
+Revision = Annotated[StrictInt, Field(ge=0, le=2 ** 31 - 1)]
 
 
 class _Body(BaseModel):
@@ -53,14 +55,14 @@ class NewWorkingFile(_PathOptions):
     comment: StrictStr = ""
     person_id: Uuid | None = None
     software_id: Uuid | None = None
-    revision: StrictInt = 0  # 0: the next one for (task, name)
+    revision: Revision = 0  # 0: the next one for (task, name)
 
 
 class WorkingFilePath(_PathOptions):
     name: FileName = "main"
     mode: StrictStr = "working"
     software_id: Uuid | None = None
-    revision: StrictInt = 0
+    revision: Revision = 0
 
 
 class WorkingFileComment(_Body):
@@ -79,9 +81,9 @@ class NextOutputRevision(_OutputIdentity):
 
 class OutputFilePath(_OutputIdentity, _PathOptions):
     mode: StrictStr = "output"
-    revision: StrictInt = 0  # below 1: the next one
+    revision: Revision = 0  # 0: the next one
     representation: Annotated[StrictStr, Field(max_length=20)] = ""
-    nb_elements: Annotated[StrictInt, Field(ge=1)] = 1
+    nb_elements: Annotated[StrictInt, Field(ge=1, le=2 ** 31 - 1)] = 1
 
 
 class NewOutputFile(OutputFilePath):
@@ -93,7 +95,7 @@ class NewOutputFile(OutputFilePath):
 
 
 class SetFileTree(_Body):
-    tree_name: StrictStr = Field(min_length=1)
+    tree_name: StrictStr = Field(min_length=1, max_length=80)
 
 
 class GuessFromPath(_Body):

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable
 
 from chalicelib import auth, storage
 from chalicelib.auth import Caller
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import Conflict, Invalid, NotFound
 from chalicelib.models import records
 from chalicelib.services.production import collections as c
 from chalicelib.services.production import data, references
@@ -42,7 +42,8 @@ def claim_revision(wanted: int, last_revision: int, owner: str, what: str,
     if wanted:
         won = _claim_all(required(wanted), owner)
         if won is None:
-            raise Conflict(f"{what} revision {wanted} already exists; ask for revision 0 to get the next one")
+            # Zou answers 400 (its unique constraint), on which gazu raises ParameterException.
+            raise Invalid(f"{what} revision {wanted} already exists; ask for revision 0 to get the next one")
         won += [key for key in optional(wanted) if records.claim(key, owner)]
         return wanted, won
     revision = max(last_revision, 0) + 1

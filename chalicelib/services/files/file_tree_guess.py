@@ -28,9 +28,9 @@ def guess_from_path(
     ``_`` turned back into spaces and are resolved in template order through
     ``lookup(token, name, parent_ids)``, where ``parent_ids`` holds the ids
     resolved so far (``{"Project": id, "Sequence": id, ...}``); it must match
-    names case-insensitively and return an id or None. Like Zou, resolution
-    stops at the first name that does not resolve and the template is still
-    listed with what was found, e.g. ``{"Template": "shot", "Project": id}``.
+    names case-insensitively and return an id or None. A template with a name
+    that does not resolve is not listed: a path to a shot that does not exist
+    guesses nothing (Zou lists the partial match; reelbase answers []).
     """
     file_tree.validate_tree(tree)
     matches: list[dict] = []
@@ -50,7 +50,10 @@ def guess_from_path(
             captured = _match_template(template, elements, style)
             if not captured:
                 continue
-            match = {"Template": kind, **_resolve(captured, lookup)}
+            resolved = _resolve(captured, lookup)
+            if resolved is None:
+                continue
+            match = {"Template": kind, **resolved}
             if match not in matches:
                 matches.append(match)
     return matches
@@ -114,7 +117,7 @@ def _element_pattern(template_element: str, style: str) -> tuple[re.Pattern, lis
     return re.compile("".join(parts)), tokens
 
 
-def _resolve(captured: list[tuple[str, str]], lookup: Lookup) -> dict[str, str]:
+def _resolve(captured: list[tuple[str, str]], lookup: Lookup) -> dict[str, str] | None:
     resolved: dict[str, str] = {}
     parent_ids: dict[str, str] = {}
     for token, value in captured:
@@ -125,10 +128,10 @@ def _resolve(captured: list[tuple[str, str]], lookup: Lookup) -> dict[str, str]:
             try:
                 resolved[token] = str(int(value))
             except ValueError:
-                break
+                return None
             continue
         entity_id = lookup(token, value, dict(parent_ids))
         if entity_id is None:
-            break
+            return None
         resolved[token] = parent_ids[token] = entity_id
     return resolved

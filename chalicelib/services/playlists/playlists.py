@@ -12,7 +12,7 @@ from chalicelib.models import holding, records
 from chalicelib.services.playlists import entry_previews
 from chalicelib.services.production import collections as c
 from chalicelib.services.production import data, references
-from chalicelib.services.production.validation import check_value, clean_body
+from chalicelib.services.production.validation import MAX_LIST_ITEMS, check_value, clean_body
 
 PAGE_SIZE = 20
 FOR_ENTITIES = ("shot", "asset", "sequence", "edit", "episode")
@@ -174,6 +174,7 @@ def create_playlist(caller: Caller, raw_body) -> dict:
     project = data.require_project(body["project_id"])
     auth.check_playlist_create(caller, project)
     body = {**PLAYLISTS.defaults, **body, **_checked_links(body, project), "created_by": caller.id}
+    _check_unique_name(project["id"], body.get("episode_id"), body["name"])
     playlist = records.create("Playlist", body, project_id=project["id"], held_by=project["id"])
     events.publish("playlist:new", {"playlist_id": playlist["id"]}, project["id"])
     return {**plain(playlist), "build_jobs": []}
@@ -186,11 +187,21 @@ def update_playlist(caller: Caller, playlist_id: str, raw_body) -> dict:
     changes = clean_body(PLAYLISTS, raw_body, creating=False)
     changes.pop("project_id", None)  # a playlist never moves (Zou ignores it too)
     changes.update(_checked_links(changes, project))
+    if "name" in changes or "episode_id" in changes:
+        _check_unique_name(project["id"], changes.get("episode_id", playlist.get("episode_id")),
+                           changes.get("name", playlist["name"]), playlist_id)
     updated = records.update(playlist_id, changes, expected_kind="Playlist")
     if updated is None:
         raise NotFound(f"Playlist not found: {playlist_id}")
     events.publish("playlist:update", {"playlist_id": playlist_id}, project["id"])
     return plain(updated)
+
+
+def _check_unique_name(project_id: str, episode_id, name: str, playlist_id: str | None = None) -> None:
+    # Zou's unique constraint on (name, project_id, episode_id): a 400, on which gazu raises.
+    for other in records.query_project(project_id, "Playlist"):
+        if other["id"] != playlist_id and other.get("name") == name and other.get("episode_id") == episode_id:
+            raise Invalid(f"A playlist named {name!r} already exists in this project and episode")
 
 
 def _checked_links(body: dict, project: dict) -> dict:
@@ -259,6 +270,8 @@ def add_entities(caller: Caller, playlist_id: str, items: list) -> dict:
     type when it has one)."""
     playlist, project = _playlist_and_project(playlist_id)
     auth.check_playlist_update_access(caller, playlist, project)
+    if not isinstance(items, list) or len(items) > MAX_LIST_ITEMS:
+        raise Invalid(f"entities must be a list of at most {MAX_LIST_ITEMS} entities")
     if not items:
         raise Invalid("No entity to add")
     wanted = checked_entries([_entry(item) for item in items], project)

@@ -1,7 +1,6 @@
 """Zou's batch comments (zou.md §6.3): several comments in one request, each on its task,
 each with its own previews and attachments (gazu's `batch_comments` multipart form, or
 `add_tasks_batch_comments` JSON)."""
-import json
 import re
 
 from chalicelib import auth
@@ -11,7 +10,7 @@ from chalicelib.models import records
 from chalicelib.services.previews import previews, uploads
 from chalicelib.services.production import collections as c
 from chalicelib.services.production import data, production, references
-from chalicelib.services.production.validation import check_value
+from chalicelib.services.production.validation import check_value, load_json
 
 # gazu names file parts `preview_file-<comment index>-<file index>` and `attachment_file-<i>-<j>`.
 # Zou matches them to comment i by substring (comment 1 then also gets `-10-` parts);
@@ -24,10 +23,9 @@ def comments_from_form(fields: dict, files: dict) -> tuple[list, dict]:
     raw = fields.get("comments")
     if raw is None:
         raise Invalid("Missing the `comments` part (a JSON list)")
-    try:
-        comments = json.loads(raw)
-    except ValueError as error:
-        raise Invalid("The `comments` part must be a JSON list") from error
+    comments = load_json(raw, "The `comments` part")
+    if not isinstance(comments, list):
+        raise Invalid("The `comments` part must be a JSON list")
     by_comment: dict[int, dict[str, list]] = {}
     for name, upload in sorted(files.items(), key=lambda item: _part_order(item[0])):
         match = _FILE_PART.match(name)

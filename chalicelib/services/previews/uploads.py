@@ -159,8 +159,11 @@ def request_upload(caller: Caller, preview_id: str, body: dict) -> dict:
     if not filename:
         raise Invalid("Missing filename")
     size = check_value("size", c.INT, body.get("size"))
-    if size is not None and size <= 0:
-        raise Invalid("size must be a positive number of bytes")
+    if size is not None and not 0 < size <= storage.MAX_OBJECT_BYTES:
+        raise Invalid(f"size must be between 1 and {storage.MAX_OBJECT_BYTES} bytes")
+    # Strict booleans: 5 or a list is refused, not taken as "truthy".
+    normalize = _normalize_flag(check_value("normalize", c.BOOL, body.get("normalize")))
+    multipart = bool(check_value("multipart", c.BOOL, body.get("multipart")))
     ctx = previews.load(preview_id)
     _check_can_upload(caller, ctx, allow_pending=True)
     kind, extension, original_name = _classify_or_remove(ctx, filename)
@@ -168,9 +171,9 @@ def request_upload(caller: Caller, preview_id: str, body: dict) -> dict:
     key = source_key(preview_id, kind, extension)
     answer = upload_protocol.start(key, file_name=filename, content_type=storage.content_type_for(filename),
                                    size=size, complete_path=f"pictures/preview-files/{preview_id}/upload-complete",
-                                   multipart=bool(body.get("multipart")))
+                                   multipart=multipart)
     try:
-        preview = _expect_upload(ctx, key, kind, extension, original_name, _normalize_flag(body.get("normalize")),
+        preview = _expect_upload(ctx, key, kind, extension, original_name, normalize,
                                  size, allow_pending=True, upload=upload_protocol.pending(answer))
     except Invalid:
         upload_protocol.abandon(key, upload_protocol.pending(answer))

@@ -5,6 +5,9 @@ studios' scripts and habits expect; and the full entity names lists show.
     playlist movie 20240501_102030_big_show_main_pack_client_review_1.mp4
     playlist ZIP   big_show_main_pack_client_review_1.zip
 """
+import re
+import unicodedata
+
 from slugify import slugify
 
 from chalicelib.models import records
@@ -13,6 +16,22 @@ from chalicelib.services.production import tenancy
 # Kinds whose full name walks up their parents (a shot's sequence, a sequence's or an
 # edit's episode); any other kind but Episode is named after its entity type.
 _CHILD_KINDS = ("Shot", "Scene", "Sequence", "Edit")
+
+
+# Longest name kept from an upload (ZIP tools and most file systems stop at 255 bytes).
+MAX_FILE_NAME_CHARS = 200
+_UNSAFE_IN_NAME = re.compile(r'[/\\:*?"<>|]')
+
+
+def safe_file_name(name: str, fallback: str = "file") -> str:
+    """`name` (from an upload) as one path segment: no separators (`/`, `\\`), no
+    control characters, no `..`, no leading dot, at most MAX_FILE_NAME_CHARS characters,
+    so that it never climbs out of a ZIP or a folder, on Unix or Windows."""
+    text = "".join(" " if unicodedata.category(char)[0] == "C" else char
+                   for char in unicodedata.normalize("NFC", name or ""))
+    text = _UNSAFE_IN_NAME.sub("_", text)
+    text = re.sub(r"\.{2,}", ".", text).strip(" .")
+    return text[:MAX_FILE_NAME_CHARS].strip(" .") or fallback
 
 
 def slug(text: str) -> str:
@@ -68,7 +87,7 @@ def preview_file_name(preview: dict, project: dict, entity: dict | None, task_ty
     if original_names is None:
         original_names = uses_original_file_names(project.get("studio_id"))
     if original_names and preview.get("original_name"):
-        base = preview["original_name"]
+        base = safe_file_name(preview["original_name"])
     else:
         entity_name = ""
         if entity:
@@ -79,7 +98,7 @@ def preview_file_name(preview: dict, project: dict, entity: dict | None, task_ty
     position = preview.get("position") or 1
     if position > 1:
         base = f"{base}-{position}"
-    return f"{base}.{extension or preview.get('extension') or 'bin'}"
+    return f"{base}.{safe_file_name(extension or preview.get('extension') or 'bin', 'bin')}"
 
 
 def playlist_context(project: dict, playlist: dict, episode: dict | None) -> str:

@@ -1,6 +1,5 @@
 """Zou's production routes beyond the generic CRUD: entities created under their
 project, the `.../all` listings, project teams, asset instances and task comments."""
-import json
 
 from chalicelib import auth
 from chalicelib.auth import Caller
@@ -9,7 +8,7 @@ from chalicelib.models import records
 from chalicelib.services.production import attachments as attachment_files
 from chalicelib.services.production import collections as c
 from chalicelib.services.production import data, references
-from chalicelib.services.production.validation import check_value, clean_body
+from chalicelib.services.production.validation import check_value, clean_body, load_json
 
 # Zou names an entity's parent after what it is; we index it as `parent_id`.
 PARENT_ALIASES = {"Shot": "sequence_id", "Sequence": "episode_id"}
@@ -170,10 +169,7 @@ def _json_list(name: str, value) -> list:
     if value in (None, ""):
         return []
     if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError as error:
-            raise Invalid(f"{name} must be a JSON list") from error
+        value = load_json(value, name)
     return check_value(name, c.LIST, value)
 
 

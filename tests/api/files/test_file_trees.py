@@ -102,12 +102,11 @@ def test_guess_from_path_under_both_spellings(api, gazu_as, demo, production):
          "Asset": production.asset["id"], "OutputType": production.output_types["Cache"]["id"]}]
 
 
-def test_guess_stops_at_the_first_unknown_name_and_refuses_paths_outside_the_roots(api, production):
+def test_guess_of_a_shot_that_does_not_exist_is_empty_and_refuses_paths_outside_the_roots(api, production):
     body = {"project_id": production.project["id"]}
     unknown_shot = f"/simple/productions/{production.slug}/shots/sq01/sh999/animation"
     answer = api["user"].post("/data/entities/guess_from_path", json={**body, "file_path": unknown_shot})
-    assert answer.json() == [{"Template": "shot", "Project": production.project["id"],
-                              "Sequence": production.sequence["id"]}]
+    assert answer.status_code == 200 and answer.json() == []
     outside = api["user"].post("/data/entities/guess_from_path", json={**body, "file_path": "/mnt/other/x.ma"})
     assert outside.status_code == 400
     assert "/mnt/other/x.ma is under none of the file tree roots: /simple/productions/" in outside.json()["message"]

@@ -46,7 +46,7 @@ def test_new_entity_output_file_follows_the_default_tree(api, demo, production, 
 def test_explicit_revisions_conflict_per_representation(api, production, cache, animation):
     assert new_output(api, production, cache, animation, revision=3, representation="abc").status_code == 201
     again = new_output(api, production, cache, animation, revision=3, representation="abc")
-    assert again.status_code == 409
+    assert again.status_code == 400
     assert "revision 3 already exists" in again.json()["message"]
     # Zou's unique constraint includes the representation: the same revision in exr is fine.
     assert new_output(api, production, cache, animation, revision=3, representation="exr").status_code == 201

@@ -28,10 +28,10 @@ def test_revision_zero_means_next_and_the_path_follows_the_default_tree(api, dem
     assert "revision_claims" not in working_file and "pending_upload" not in working_file
 
 
-def test_an_explicit_revision_that_exists_is_a_409_and_the_next_one_follows_it(api, production):
+def test_an_explicit_revision_that_exists_is_a_400_and_the_next_one_follows_it(api, production):
     assert new_working_file(api, production.animation_task, revision=5).json()["revision"] == 5
     again = new_working_file(api, production.animation_task, revision=5)
-    assert again.status_code == 409
+    assert again.status_code == 400
     assert "revision 5 already exists" in again.json()["message"]
     assert new_working_file(api, production.animation_task).json()["revision"] == 6
 
