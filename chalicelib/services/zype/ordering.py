@@ -8,6 +8,10 @@ from chalicelib.services.zype.values import MISSING, is_blank, object_list, pars
 
 MAX_LEVELS = 2
 DIRECTIONS = ("asc", "desc")
+# `order` on list requests: Roku's template sends `dsc` (sic); anything else is a 422.
+ASCENDING = ("asc", "ascending")
+DESCENDING = ("desc", "dsc", "descending")
+ORDERS = ASCENDING + DESCENDING
 # What smart ordering may sort videos by, and the sort_by_type each field accepts.
 # Zype documents created_at, published_at and title; the integer, boolean and array
 # types need fields of those types, so the video's own are allowed too.
@@ -108,16 +112,23 @@ def _encode(value, sort_type: str) -> str | None:
 def parse_sort(params: dict, allowed: tuple[str, ...]) -> tuple[str, bool] | None:
     """(field, descending) from `sort` / `order`, or None when no sort was asked for."""
     field = single(params.get("sort", MISSING))
+    descending = parse_order(params)
     if is_blank(field):
         return None
     if not isinstance(field, str) or field.strip() not in allowed:
         raise Unprocessable(f"sort must be one of {', '.join(allowed)}, got {field!r}")
-    return field.strip(), is_descending(single(params.get("order")))
+    return field.strip(), bool(descending)
 
 
-def is_descending(order) -> bool:
-    # Roku's template sends `order=dsc`; any other value is ascending rather than an error.
-    return isinstance(order, str) and order.strip().lower() in ("desc", "dsc", "descending")
+def parse_order(params: dict) -> bool | None:
+    """`order`: True for descending, False for ascending, None when not sent (checked
+    even without `sort`, so that `order=sideways` is refused rather than ignored)."""
+    order = single(params.get("order", MISSING))
+    if is_blank(order):
+        return None
+    if not isinstance(order, str) or order.strip().lower() not in ORDERS:
+        raise Unprocessable(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
+    return order.strip().lower() in DESCENDING
 
 
 def sort_records(records: list[dict], field: str, descending: bool) -> list[dict]:
