@@ -4,7 +4,15 @@ explicit `sort` / `order` parameters of list requests, applied in memory."""
 from dataclasses import dataclass
 
 from chalicelib.errors import Unprocessable
-from chalicelib.services.zype.values import MISSING, is_blank, object_list, parse_stamp, save_error, single
+from chalicelib.services.zype.values import (
+    MISSING,
+    instant_key,
+    is_blank,
+    object_list,
+    parse_stamp,
+    save_error,
+    single,
+)
 
 MAX_LEVELS = 2
 DIRECTIONS = ("asc", "desc")
@@ -30,6 +38,9 @@ _INTEGER_OFFSET = 10 ** 15
 # Order-reversing map over the alphabet the encodings use (hex digits), for `desc`.
 _REVERSE = str.maketrans("0123456789abcdef", "fedcba9876543210")
 _PRESENT, _NULL = "0", "1"  # nulls sort last in either direction
+_DAY = 86_400_000_000
+# Stamps sort by their instant, not their text (a stamp kept in its own offset would not).
+DATE_FIELDS = ("created_at", "updated_at", "published_at")
 
 
 @dataclass(frozen=True)
@@ -93,7 +104,11 @@ def _encode(value, sort_type: str) -> str | None:
         return None
     if sort_type in ("date", "datetime"):
         moment = parse_stamp(value)
-        return moment.strftime("%Y%m%d") if sort_type == "date" else moment.strftime("%Y%m%d%H%M%S%f")
+        if moment is None:
+            return None
+        # Fixed-width digits of the instant (years 1-9999 in any offset); the date is its UTC day.
+        key = instant_key(moment)
+        return f"{key // _DAY:07d}" if sort_type == "date" else f"{key:020d}"
     if sort_type == "integer":
         bounded = max(-_INTEGER_OFFSET + 1, min(_INTEGER_OFFSET - 1, int(value)))
         return f"{bounded + _INTEGER_OFFSET:016d}"
@@ -133,10 +148,19 @@ def parse_order(params: dict) -> bool | None:
 
 def sort_records(records: list[dict], field: str, descending: bool) -> list[dict]:
     """Sorted by `field`, nulls last in either direction, ties in their current order."""
-    present = [record for record in records if record.get(field) is not None]
-    missing = [record for record in records if record.get(field) is None]
-    present.sort(key=lambda record: _comparable(record[field]), reverse=descending)
-    return present + missing
+    if field in DATE_FIELDS:
+        def key(record):
+            moment = parse_stamp(record.get(field))
+            return None if moment is None else instant_key(moment)
+    else:
+        def key(record):
+            value = record.get(field)
+            return None if value is None else _comparable(value)
+    keyed = [(key(record), record) for record in records]
+    present = [(value, record) for value, record in keyed if value is not None]
+    missing = [record for value, record in keyed if value is None]
+    present.sort(key=lambda pair: pair[0], reverse=descending)
+    return [record for _, record in present] + missing
 
 
 def _comparable(value):
