@@ -11,6 +11,7 @@ from chalicelib.api import (
     data_routes,
     files_routes,
     media_routes,
+    openapi,
     playlist_routes,
     preview_routes,
     zype_routes,
@@ -50,6 +51,9 @@ app.register_blueprint(media_routes.make_blueprint(), name_prefix="root_")
 app.register_blueprint(zype_routes.keys_blueprint, url_prefix="/api")
 # Zype's API lives at the root, where Zype's clients expect /playlists, /videos, ...
 app.register_blueprint(zype_routes.blueprint)
+# The OpenAPI document of every route above, public, at both hosts' roots.
+app.register_blueprint(openapi.make_blueprint(), url_prefix="/api")
+app.register_blueprint(openapi.make_blueprint(), name_prefix="root_")
 
 
 # Preview workers (chalicelib.services.previews.pipeline): S3 ObjectCreated -> SQS -> here.

@@ -28,9 +28,7 @@ class ZypeRequest:
 def read_params(request: ApiRequest) -> dict:
     """Query string, then body: a JSON body wins over the query string for the same key."""
     tree = ParamTree()
-    for name, values in request.query().items():
-        for value in values:
-            tree.add(name, value)
+    tree.add_grouped(request.query())
     content_type = request.content_type
     if content_type == "multipart/form-data":
         for name, value in request.multipart_pairs():

@@ -1,11 +1,11 @@
 """The Zype-compatible publishing API at the root paths (`/playlists`, `/videos`,
 `/categories`), the public picture route, and the admin route (under /api, Zou-style)
 that issues a studio's Zype keys."""
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.api.http import created, no_content, redirect, route
 from chalicelib.api.zype_http import many, one, zype_route
-from chalicelib.services.zype import categories, images, keys, playlists, videos
+from chalicelib.services.zype import categories, images, keys, playlists, relationships, videos
 
 blueprint = Blueprint(__name__)        # registered at the root
 keys_blueprint = Blueprint(f"{__name__}.keys")  # registered under /api
@@ -25,7 +25,9 @@ def create_playlist(request):
 
 @zype_route(blueprint, "/playlists/relationships")
 def playlist_relationships(request):
-    return playlists.relationship_tree(request.caller, request.params)
+    # Serialized without recursion: the tree may be deeper than json.dumps can go.
+    tree = playlists.relationship_tree(request.caller, request.params)
+    return Response(body=relationships.to_json(tree), status_code=200, headers={"Content-Type": "application/json"})
 
 
 @zype_route(blueprint, "/playlists/{id}")

@@ -17,7 +17,9 @@ from chalicelib.services.zype.values import (
     new_object_id,
     now_stamp,
     resource_params,
+    UnsplitPart,
     save_error,
+    split_unsplit,
     string_list,
     text,
 )
@@ -108,6 +110,7 @@ def check_assignments(site_id: str, raw, model: str, by_index: list[dict] | None
         raise save_error(model, "categories", error.message) from error
     categories = {c["_id"]: c for c in site_bodies(site_id, table.CATEGORY)}
     by_title = {str(c.get("title") or "").casefold(): c for c in categories.values()}
+    _split_gem_values(entries, categories, by_title, model)
     result = [dict(a) for a in by_index] if by_index is not None else []
     destroyed = set()
     for index, entry in entries:
@@ -138,6 +141,31 @@ def check_assignments(site_id: str, raw, model: str, by_index: list[dict] | None
         else:
             result.append(assignment)
     return [a for a in result if id(a) not in destroyed]
+
+
+def _split_gem_values(entries: list[tuple], categories: dict, by_title: dict, model: str) -> None:
+    """The zype gem's `categories[][category_id]=A&categories[][value][]=x&...` in a query
+    string: the values of all entries arrive together (rails_params.Unsplit); each value
+    belongs to the entry whose category offers it, the entries' values in turn."""
+    groups: dict[int, list[dict]] = {}
+    for _, entry in entries:
+        if isinstance(entry.get("value"), UnsplitPart):
+            groups.setdefault(id(entry["value"].whole), []).append(entry)
+    for group in groups.values():
+        offered = []
+        for entry in group:
+            category = categories.get(str(entry.get("category_id") or "").strip()) or by_title.get(
+                str(entry.get("title") or "").casefold())
+            offered.append({str(v).casefold() for v in (category or {}).get("values") or []})
+        def offers(i, value, offered=offered) -> bool:
+            return isinstance(value, str) and value.casefold() in offered[i]
+
+        runs = split_unsplit([entry["value"] for entry in group], offers)
+        if runs is None:
+            raise save_error(model, "categories", "the values cannot be matched to their categories; "
+                                                  "send indexed names (categories[0][value][]) or a JSON body")
+        for entry, run in zip(group, runs, strict=True):
+            entry["value"] = run
 
 
 def _target(assignments: list[dict], index: int | None, entry: dict) -> dict | None:

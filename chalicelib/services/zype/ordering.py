@@ -4,10 +4,22 @@ explicit `sort` / `order` parameters of list requests, applied in memory."""
 from dataclasses import dataclass
 
 from chalicelib.errors import Unprocessable
-from chalicelib.services.zype.values import MISSING, is_blank, object_list, parse_stamp, save_error, single
+from chalicelib.services.zype.values import (
+    MISSING,
+    instant_key,
+    is_blank,
+    object_list,
+    parse_stamp,
+    save_error,
+    single,
+)
 
 MAX_LEVELS = 2
 DIRECTIONS = ("asc", "desc")
+# `order` on list requests: Roku's template sends `dsc` (sic); anything else is a 422.
+ASCENDING = ("asc", "ascending")
+DESCENDING = ("desc", "dsc", "descending")
+ORDERS = ASCENDING + DESCENDING
 # What smart ordering may sort videos by, and the sort_by_type each field accepts.
 # Zype documents created_at, published_at and title; the integer, boolean and array
 # types need fields of those types, so the video's own are allowed too.
@@ -26,6 +38,9 @@ _INTEGER_OFFSET = 10 ** 15
 # Order-reversing map over the alphabet the encodings use (hex digits), for `desc`.
 _REVERSE = str.maketrans("0123456789abcdef", "fedcba9876543210")
 _PRESENT, _NULL = "0", "1"  # nulls sort last in either direction
+_DAY = 86_400_000_000
+# Stamps sort by their instant, not their text (a stamp kept in its own offset would not).
+DATE_FIELDS = ("created_at", "updated_at", "published_at")
 
 
 @dataclass(frozen=True)
@@ -89,7 +104,11 @@ def _encode(value, sort_type: str) -> str | None:
         return None
     if sort_type in ("date", "datetime"):
         moment = parse_stamp(value)
-        return moment.strftime("%Y%m%d") if sort_type == "date" else moment.strftime("%Y%m%d%H%M%S%f")
+        if moment is None:
+            return None
+        # Fixed-width digits of the instant (years 1-9999 in any offset); the date is its UTC day.
+        key = instant_key(moment)
+        return f"{key // _DAY:07d}" if sort_type == "date" else f"{key:020d}"
     if sort_type == "integer":
         bounded = max(-_INTEGER_OFFSET + 1, min(_INTEGER_OFFSET - 1, int(value)))
         return f"{bounded + _INTEGER_OFFSET:016d}"
@@ -108,24 +127,40 @@ def _encode(value, sort_type: str) -> str | None:
 def parse_sort(params: dict, allowed: tuple[str, ...]) -> tuple[str, bool] | None:
     """(field, descending) from `sort` / `order`, or None when no sort was asked for."""
     field = single(params.get("sort", MISSING))
+    descending = parse_order(params)
     if is_blank(field):
         return None
     if not isinstance(field, str) or field.strip() not in allowed:
         raise Unprocessable(f"sort must be one of {', '.join(allowed)}, got {field!r}")
-    return field.strip(), is_descending(single(params.get("order")))
+    return field.strip(), bool(descending)
 
 
-def is_descending(order) -> bool:
-    # Roku's template sends `order=dsc`; any other value is ascending rather than an error.
-    return isinstance(order, str) and order.strip().lower() in ("desc", "dsc", "descending")
+def parse_order(params: dict) -> bool | None:
+    """`order`: True for descending, False for ascending, None when not sent (checked
+    even without `sort`, so that `order=sideways` is refused rather than ignored)."""
+    order = single(params.get("order", MISSING))
+    if is_blank(order):
+        return None
+    if not isinstance(order, str) or order.strip().lower() not in ORDERS:
+        raise Unprocessable(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
+    return order.strip().lower() in DESCENDING
 
 
 def sort_records(records: list[dict], field: str, descending: bool) -> list[dict]:
     """Sorted by `field`, nulls last in either direction, ties in their current order."""
-    present = [record for record in records if record.get(field) is not None]
-    missing = [record for record in records if record.get(field) is None]
-    present.sort(key=lambda record: _comparable(record[field]), reverse=descending)
-    return present + missing
+    if field in DATE_FIELDS:
+        def key(record):
+            moment = parse_stamp(record.get(field))
+            return None if moment is None else instant_key(moment)
+    else:
+        def key(record):
+            value = record.get(field)
+            return None if value is None else _comparable(value)
+    keyed = [(key(record), record) for record in records]
+    present = [(value, record) for value, record in keyed if value is not None]
+    missing = [record for value, record in keyed if value is None]
+    present.sort(key=lambda pair: pair[0], reverse=descending)
+    return [record for _, record in present] + missing
 
 
 def _comparable(value):

@@ -45,8 +45,10 @@ def serialize(item: table.ZypeItem) -> dict:
     out["_keywords"] = keywords_of(playlist.get("title"))
     out["images"] = images.serialize_images(playlist.get("images") or [])
     out["thumbnails"] = images.thumbnails(playlist.get("custom_thumbnail"))
-    # Apps read a count of 0 as "this playlist holds child playlists", so it must be exact.
-    out["playlist_item_count"] = int(item.item_count or 0)
+    # Zype's "number of videos in a playlist" as apps see it: the videos that
+    # GET /playlists/{id}/videos lists by default (active ones). Apps read 0 as "this
+    # playlist holds child playlists", so a playlist of inactive videos counts 0.
+    out["playlist_item_count"] = int(item.active_item_count or 0)
     out["related_video_ids"] = list(playlist.get("related_video_ids") or [])  # tvOS crashes on null
     return out
 

@@ -1,10 +1,12 @@
 """Playlist relationships: `parent_id` nests a playlist under another, `priority`
-orders siblings (0 first). The tree is served whole by `GET /playlists/relationships`."""
+orders siblings (0 first). The tree is served whole by `GET /playlists/relationships`.
+
+Every walk here is a loop, not a recursion, so a chain of any depth is checked and
+served (Python's recursion limit, and json's, would stop near 1,000 levels)."""
+import json
+
 from chalicelib.errors import NotFound
 from chalicelib.services.zype.values import save_error
-
-# Deeper than any app could show; only here to stop a walk over corrupted data.
-MAX_DEPTH = 100
 
 
 def sibling_order(playlist: dict) -> tuple:
@@ -17,15 +19,15 @@ def sibling_order(playlist: dict) -> tuple:
 
 def check_parent(playlist_id: str | None, parent_id: str, playlists_by_id: dict[str, dict]) -> None:
     """The parent must be a playlist of the site, and not the playlist itself or one
-    of its descendants (a cycle would hang every app walking the tree)."""
+    of its descendants, at any depth (a cycle would hang every app walking the tree)."""
     if parent_id not in playlists_by_id:
         raise save_error("playlist", "parent", "no such playlist")
-    ancestor_id, depth = parent_id, 0
-    while ancestor_id is not None and depth < MAX_DEPTH:
+    ancestor_id, seen = parent_id, set()
+    while ancestor_id is not None and ancestor_id not in seen:
         if ancestor_id == playlist_id:
             raise save_error("playlist", "parent", "a playlist cannot be nested under itself or its descendants")
+        seen.add(ancestor_id)
         ancestor_id = (playlists_by_id.get(ancestor_id) or {}).get("parent_id")
-        depth += 1
 
 
 def next_priority(playlists: list[dict], parent_id: str | None) -> int:
@@ -34,9 +36,16 @@ def next_priority(playlists: list[dict], parent_id: str | None) -> int:
     return max(priorities) + 1 if priorities else 0
 
 
+def _node(playlist: dict) -> dict:
+    return {"id": playlist["_id"], "title": playlist.get("title"), "priority": playlist.get("priority"),
+            "active": playlist.get("active", True)}
+
+
 def tree(playlists: list[dict], root_id: str | None = None) -> list[dict]:
     """Nodes `{id, title, priority, active, playlists?}`; leaves have no `playlists`
-    key, as in Zype's example. With `root_id`, only the children of that playlist."""
+    key, as in Zype's example. With `root_id`, only the children of that playlist.
+    Playlists caught in a cycle stored before cycles were refused hang under the
+    root level rather than vanish."""
     by_id = {p["_id"]: p for p in playlists}
     if root_id is not None and root_id not in by_id:
         raise NotFound("Playlist not found")
@@ -44,16 +53,76 @@ def tree(playlists: list[dict], root_id: str | None = None) -> list[dict]:
     for playlist in playlists:
         parent = playlist.get("parent_id") if playlist.get("parent_id") in by_id else None
         children.setdefault(parent, []).append(playlist)
+    for siblings in children.values():
+        siblings.sort(key=sibling_order)
+    top: list[dict] = []
+    placed: set[str] = set()
 
-    def nodes(parent_id: str | None, depth: int) -> list[dict]:
-        result = []
-        for playlist in sorted(children.get(parent_id, []), key=sibling_order):
-            node = {"id": playlist["_id"], "title": playlist.get("title"), "priority": playlist.get("priority"),
-                    "active": playlist.get("active", True)}
-            below = nodes(playlist["_id"], depth + 1) if depth < MAX_DEPTH else []
-            if below:
-                node["playlists"] = below
-            result.append(node)
-        return result
+    def attach(start_id: str | None, into: list[dict]) -> None:
+        stack = [(start_id, into)]
+        while stack:
+            parent_id, level = stack.pop()
+            for playlist in children.get(parent_id, []):
+                if playlist["_id"] in placed:
+                    continue
+                placed.add(playlist["_id"])
+                node = _node(playlist)
+                level.append(node)
+                if children.get(playlist["_id"]):
+                    node["playlists"] = []
+                    stack.append((playlist["_id"], node["playlists"]))
 
-    return nodes(root_id, 0)
+    attach(root_id, top)
+    if root_id is None:
+        for playlist in sorted(playlists, key=sibling_order):
+            if playlist["_id"] not in placed:  # only a stored cycle is unreachable from the roots
+                placed.add(playlist["_id"])
+                node = _node(playlist)
+                top.append(node)
+                node["playlists"] = []
+                attach(playlist["_id"], node["playlists"])
+    _drop_empty(top)
+    return top
+
+
+def _drop_empty(nodes: list[dict]) -> None:
+    stack = [nodes]
+    while stack:
+        for node in stack.pop():
+            if "playlists" in node:
+                if node["playlists"]:
+                    stack.append(node["playlists"])
+                else:
+                    del node["playlists"]
+
+
+def to_json(value) -> str:
+    """JSON text of a relationships answer whatever its depth (json.dumps recurses)."""
+    out: list[str] = []
+    stack: list = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Raw):
+            out.append(item.text)
+        elif isinstance(item, dict):
+            parts: list = [_Raw("{")]
+            for index, (key, member) in enumerate(item.items()):
+                parts += [_Raw(("," if index else "") + json.dumps(str(key)) + ":"), member]
+            parts.append(_Raw("}"))
+            stack.extend(reversed(parts))
+        elif isinstance(item, list):
+            parts = [_Raw("[")]
+            for index, member in enumerate(item):
+                parts += ([_Raw(",")] if index else []) + [member]
+            parts.append(_Raw("]"))
+            stack.extend(reversed(parts))
+        else:
+            out.append(json.dumps(item, default=str))
+    return "".join(out)
+
+
+class _Raw:
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text

@@ -101,7 +101,9 @@ def price(value, name: str) -> str | None:
 
 
 def instant(value, name: str) -> datetime.datetime | None:
-    """ISO 8601 (any offset; no offset means UTC) or Unix seconds, as an aware UTC datetime."""
+    """ISO 8601 (any offset; no offset means UTC) or Unix seconds, as an aware datetime:
+    in UTC, or in its own offset when its UTC instant leaves years 1-9999
+    (0001-01-01T00:00:00+05:00 is a valid time whose UTC date is in year 0)."""
     value = single(value)
     if is_blank(value):
         return None
@@ -111,7 +113,7 @@ def instant(value, name: str) -> datetime.datetime | None:
         try:
             return datetime.datetime.fromtimestamp(float(value), tz=datetime.UTC)
         except (OverflowError, OSError, ValueError) as error:
-            raise Unprocessable(f"{name} is out of range: {value!r}") from error
+            raise Unprocessable(f"{name} is out of range (years 1 to 9999): {value!r}") from error
     if not isinstance(value, str):
         raise Unprocessable(f"{name} must be an ISO 8601 time or Unix seconds, got {value!r}")
     raw = value.strip()
@@ -124,16 +126,27 @@ def instant(value, name: str) -> datetime.datetime | None:
             continue
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=datetime.UTC)
-        return parsed.astimezone(datetime.UTC)
+        try:
+            return parsed.astimezone(datetime.UTC)
+        except OverflowError:
+            return parsed
     raise Unprocessable(f"{name} must be an ISO 8601 time (2017-01-01T00:00:00-00:00) or Unix seconds "
                         f"(1483228800), got {value!r}")
 
 
 def stamp(moment: datetime.datetime) -> str:
-    """Zype's timestamp shape, in UTC: 2015-10-22T14:56:53.896+00:00. Fixed width, so
-    stored stamps also sort as strings."""
-    moment = moment.astimezone(datetime.UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
+    """Zype's timestamp shape, in UTC: 2015-10-22T14:56:53.896+00:00. Fixed width (the
+    year has four digits, also before 1000), so stored UTC stamps sort as strings. A
+    time whose UTC instant leaves years 1-9999 keeps its own offset."""
+    try:
+        moment = moment.astimezone(datetime.UTC)
+    except OverflowError:
+        pass
+    offset = moment.utcoffset() or datetime.timedelta(0)
+    sign, minutes = ("-", -offset) if offset < datetime.timedelta(0) else ("+", offset)
+    hours, rest = divmod(int(minutes.total_seconds()) // 60, 60)
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:"
+            f"{moment.second:02d}.{moment.microsecond // 1000:03d}{sign}{hours:02d}:{rest:02d}")
 
 
 def now_stamp() -> str:
@@ -141,7 +154,51 @@ def now_stamp() -> str:
 
 
 def parse_stamp(value: str | None) -> datetime.datetime | None:
-    return datetime.datetime.fromisoformat(value) if value else None
+    """A stored stamp as an aware datetime; None for no stamp (or one that is not ISO,
+    which older code could store: it then reads as unset rather than failing every filter)."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+
+
+_EPOCH = datetime.datetime(1, 1, 1)
+_MICROSECOND = datetime.timedelta(microseconds=1)
+_DAY_MICROSECONDS = 86_400_000_000
+
+
+def instant_key(moment: datetime.datetime) -> int:
+    """The instant as microseconds from 0000-12-31T00:00Z: an integer that orders every
+    aware time of years 1-9999 in any offset, even those whose UTC date is year 0 or 10000."""
+    local = (moment.replace(tzinfo=None) - _EPOCH) // _MICROSECOND
+    return local - (moment.utcoffset() or datetime.timedelta(0)) // _MICROSECOND + _DAY_MICROSECONDS
+
+
+# --- arrays of hashes a grouped query string left unsplit (chalicelib.api.rails_params) ---
+
+class Unsplit:
+    """Values of `name[][key][]` from a grouped query string, in order, for `count`
+    hashes; `part(i)` is what hash i holds until a reader splits them."""
+
+    def __init__(self, values: list, count: int):
+        self.values = values
+        self.count = count
+
+    def part(self, position: int) -> "UnsplitPart":
+        return UnsplitPart(self, position)
+
+
+class UnsplitPart:
+    def __init__(self, whole: Unsplit, position: int):
+        self.whole = whole
+        self.position = position
+
+    def __repr__(self) -> str:
+        return f"<values {self.whole.values!r} not split between {self.whole.count} hashes>"
+
 
 
 # --- collections --------------------------------------------------------------------
@@ -226,3 +283,49 @@ def resource_params(params: dict, name: str) -> dict:
     if not isinstance(fields, dict) or not fields:
         raise Invalid(f"param is missing or the value is empty: {name}")
     return fields
+
+
+def split_unsplit(parts: list[UnsplitPart], accepts) -> list[list] | None:
+    """The values of `parts` (the hashes of one array, in order) split into contiguous
+    runs, run i accepted by `accepts(i, value)` and naming a value once: the gem writes
+    each hash's values together. A split where every hash has a value is preferred; None when no split or
+    more than one fits (the caller then refuses rather than guess)."""
+    values = parts[0].whole.values
+    for least in (1, 0):
+        ways = _split_ways(values, len(parts), accepts, least)
+        if ways[0][0] == 1:
+            return _one_split(values, len(parts), accepts, least, ways)
+        if ways[0][0] > 1:
+            return None
+    return None
+
+
+def _split_ways(values: list, count: int, accepts, least: int) -> list[list[int]]:
+    # ways[i][j]: how many splits (capped at 2) give values[j:] to hashes i..
+    ways = [[0] * (len(values) + 1) for _ in range(count + 1)]
+    ways[count][len(values)] = 1
+    for i in range(count - 1, -1, -1):
+        for j in range(len(values), -1, -1):
+            ways[i][j] = min(sum(ways[i + 1][k] for k in _run_ends(values, i, j, accepts, least)), 2)
+    return ways
+
+
+def _run_ends(values: list, i: int, j: int, accepts, least: int) -> list[int]:
+    # A hash names each value once, so a repeated value starts the next hash's run.
+    ends, k, seen = [], j, set()
+    while True:
+        if k - j >= least:
+            ends.append(k)
+        if k == len(values) or not accepts(i, values[k]) or str(values[k]).casefold() in seen:
+            return ends
+        seen.add(str(values[k]).casefold())
+        k += 1
+
+
+def _one_split(values: list, count: int, accepts, least: int, ways) -> list[list]:
+    runs, j = [], 0
+    for i in range(count):
+        k = next(end for end in _run_ends(values, i, j, accepts, least) if ways[i + 1][end])
+        runs.append(values[j:k])
+        j = k
+    return runs
