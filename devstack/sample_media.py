@@ -98,10 +98,11 @@ def start_upload(person: dict, task: dict, path: str, *, revision: int = 0, extr
 
 
 def upload_preview(person: dict, task: dict, path: str, *, revision: int = 0, extra_of: dict | None = None,
-                   comment: str = "new take", timeout: float = 180) -> dict:
+                   comment: str = "new take", filename: str | None = None, timeout: float = 180) -> dict:
     """`start_upload`, returned once the pipeline's workers have made the preview `ready`
     (raises when it ends up anything else)."""
-    preview = start_upload(person, task, path, revision=revision, extra_of=extra_of, comment=comment)
+    preview = start_upload(person, task, path, revision=revision, extra_of=extra_of, comment=comment,
+                           filename=filename)
     return wait_until_processed(preview["id"], timeout)
 
 

@@ -5,6 +5,7 @@ demo studio (but the admin), shots with Layout and Animation tasks, ready previe
 generated clip (or picture) to its presigned URL and the pipeline's workers make it ready,
 with every rendition (devstack/sample_media.py)."""
 import json
+import pathlib
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -77,20 +78,23 @@ def _backdated(preview: dict, created_at: str | None) -> dict:
 @pytest.fixture
 def make_preview(demo):
     """make_preview(task, seconds=1, pattern=0, extension="mp4", revision=0, position=1,
-    created_at=None) -> a ready PreviewFile of the task, uploaded by the manager and made by
-    the pipeline (movies at the test project's canvas, 320x180 at 25 fps). `revision` 0 is
-    the next one; a `position` above 1 is one more preview on the comment of that revision's
-    first; `created_at` backdates the processed preview (for tie-breaking tests)."""
+    created_at=None, original_name=None) -> a ready PreviewFile of the task, uploaded by the
+    manager and made by the pipeline (movies at the test project's canvas, 320x180 at 25 fps).
+    `revision` 0 is the next one; a `position` above 1 is one more preview on the comment of
+    that revision's first; `created_at` backdates the processed preview (for tie-breaking
+    tests); `original_name` is the uploaded file's name without its extension."""
     manager = demo["people"]["manager"]
 
     def make(task: dict, seconds: float = 1, pattern: int = 0, extension: str = "mp4", revision: int = 0,
-             position: int = 1, created_at: str | None = None) -> dict:
+             position: int = 1, created_at: str | None = None, original_name: str | None = None) -> dict:
         if extension == "png":
             path = sample_media.source_picture(WIDTH, HEIGHT, sample_media.PATTERNS[pattern])
         else:
             path = sample_media.source_clip(seconds, FPS, WIDTH, HEIGHT, sample_media.PATTERNS[pattern])
         extra_of = _first_of_revision(task, revision) if position > 1 else None
-        preview = sample_media.upload_preview(manager, task, path, revision=revision, extra_of=extra_of)
+        filename = f"{original_name}{pathlib.Path(path).suffix}" if original_name else None
+        preview = sample_media.upload_preview(manager, task, path, revision=revision, extra_of=extra_of,
+                                              filename=filename)
         assert (preview["position"], preview["extension"]) == (position, extension), preview
         return _backdated(preview, created_at)
 

@@ -13,7 +13,6 @@ from chalicelib import aws, storage
 from chalicelib.media import probe_movie
 from chalicelib.models import records
 from chalicelib.services.playlists import builds
-from chalicelib.services.previews import index
 
 
 def links_in(email: dict) -> list[str]:
@@ -208,17 +207,16 @@ def original_file_names(api):
 def test_zip_entries_keep_their_extension_under_original_file_names(api, production, make_preview, new_playlist,
                                                                      original_file_names):
     shot = production.new_shot("SH110")
-    movie = make_preview(production.task(shot), revision=1, position=1)
-    picture = make_preview(production.task(shot), revision=1, position=2, extension="png")
-    # As the upload routes store it: the uploaded file's name without its extension ("take 12.mov").
-    for preview, original_name in ((movie, "take 12"), (picture, "board")):
-        index.record_preview(records.update(preview["id"], {"original_name": original_name}))
+    # The upload routes keep the uploaded file's name without its extension ("take 12.mp4").
+    movie = make_preview(production.task(shot), revision=1, position=1, original_name="take 12")
+    picture = make_preview(production.task(shot), revision=1, position=2, extension="png", original_name="board")
+    assert (movie["original_name"], picture["original_name"]) == ("take 12", "board")
     playlist = new_playlist(shots=[{"entity_id": shot["id"], "preview_file_id": movie["id"]}])
     answer = api["manager"].get(f"/data/playlists/{playlist['id']}/download/zip")
     assert answer.status_code == 302, answer.text
     archive = zipfile.ZipFile(io.BytesIO(requests.get(answer.headers["Location"], timeout=30).content))
     assert archive.namelist() == ["take 12.mp4", "board-2.png"]
-    assert archive.read("board-2.png").startswith(b"\x89PNG\r\n\x1a\n")
+    assert archive.read("board-2.png") == storage.open_object(storage.preview_key(picture["id"], "original")).read()
 
 
 def test_deleting_a_running_build_leaves_nothing_behind(api, production, make_preview, new_playlist):
