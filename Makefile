@@ -13,7 +13,7 @@ export AWS_EC2_METADATA_DISABLED := true
 # chalice.cli imports blessed, which probes the terminal for seconds (see spec/stack.md §6).
 export BLESSED_QUERY_TIMEOUT_SECONDS := 0.05
 
-.PHONY: test run venv lint package clean bench
+.PHONY: test run venv lint package clean bench fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON312)" ]; then echo "error: Python 3.12 is required (python3.12 on PATH or pyenv's 3.12.x); install it first" >&2; exit 1; fi
@@ -38,6 +38,11 @@ package: venv
 lint: package
 	$(VENV)/bin/cfn-lint out/sam.yaml
 	$(VENV)/bin/ruff check --line-length 120 --select E,F,W,B --ignore B008 --per-file-ignores "tests/media/test_media_probe.py:E501" app.py chalicelib tests bench infra devstack
+
+# At least 5,000 schemathesis cases from the served OpenAPI document, every role (tests/fuzz/runner.py).
+fuzz: venv
+	mkdir -p out
+	$(PY) -m tests.fuzz.runner --per-operation 3 --seed 1 --json out/fuzz.json
 
 bench: venv
 	$(PY) bench/aws_calls.py
