@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
-from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.models import Model
 
 from chalicelib.models.records import Record, conditional_failure, now_iso
@@ -29,10 +29,16 @@ def _at(epoch_seconds: float) -> datetime.datetime:
 
 
 def revoke(token_id: str, person_id: str, expires_at: float) -> None:
-    """Deny `token_id` until `expires_at` (epoch seconds), when the token dies anyway."""
+    """Deny `token_id` until `expires_at` (epoch seconds), when the token dies anyway.
+    Denying it again (a second logout with the same token) changes nothing."""
     stamp = now_iso()
-    Record(id=_revoked_id(token_id), kind=REVOKED_KIND, created_sort=stamp, kind_sort=f"{REVOKED_KIND}#{stamp}",
-           body={"person_id": person_id}, expires_at=_at(expires_at)).save()
+    try:
+        Record(id=_revoked_id(token_id), kind=REVOKED_KIND, created_sort=stamp, kind_sort=f"{REVOKED_KIND}#{stamp}",
+               body={"person_id": person_id}, expires_at=_at(expires_at)).save()
+    except PutError as error:
+        # Record's version attribute makes a first save conditional on the item not existing.
+        if not conditional_failure(error):
+            raise
 
 
 def person_and_revocations(person_id: str, token_ids: list[str]) -> tuple[dict | None, bool]:

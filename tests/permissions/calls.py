@@ -104,6 +104,14 @@ def _login(t, identity, path):
     return Call("POST", "/api/auth/login", json={"email": "manager@demo.reelbase.dev", "password": DEMO_PASSWORD})
 
 
+@builds("POST", "/api/auth/change-password")
+def _change_password(t, identity, path):
+    # Past the permission check a wrong current password is refused (400), so no identity's
+    # password (nor its tokens) changes here.
+    return Call("POST", "/api/auth/change-password", ok=(400,),
+                json={"old_password": "not the password", "password": "a new password", "password_2": "a new password"})
+
+
 @builds("GET", "/api/auth/refresh-token")
 def _refresh(t, identity, path):
     return Call("GET", "/api/auth/refresh-token", refresh=True)
@@ -220,9 +228,10 @@ for _kind in ("working-files", "output-files"):
     @builds("POST", f"/api/data/{_kind}/{{{_param}}}/upload-complete")
     def _upload_complete(t, identity, path, kind=_kind, param=_param):
         # Started and sent by the file's author; the caller completes it.
+        # (An upload to a file that holds content goes to its next revision: complete_path names it.)
         started = ok(t.api("artist").post(f"/data/{kind}/{t.ids[param]}/upload-url", json={"size": 7}))
         assert requests.put(started["url"], data=b"content", headers=started["headers"], timeout=30).ok
-        return Call("POST", f"/api/data/{kind}/{t.ids[param]}/upload-complete", json={})
+        return Call("POST", f"/api/{started['complete_path']}", json={})
 
 
 _OUTPUT_BODY_PATHS = ("/output-files/new", "/output-files/next-revision", "/output-file-path")

@@ -29,7 +29,7 @@ DESCRIPTIONS = {
     "manager_other_project": "manager of studio A on another project only",
     "admin_other_studio": "admin of studio B",
     "no_token": "no credentials",
-    "revoked_token": "a token that no longer works (today an expired one; world.revoked_token: the revocation hook)",
+    "revoked_token": "a token revoked by logging out with it",
     "zype_api_key": "studio A's Zype api_key (read-write)",
     "zype_app_key": "studio A's Zype app_key (read-only)",
     "zype_key_other_studio": "studio B's Zype api_key",
@@ -72,6 +72,7 @@ def rule(allowed, sees=None, note: str = "") -> Rule:
     return Rule(frozenset(allowed), frozenset(sees) if sees is not None else None, note)
 
 
+CONTENT_NOTE = "Zou: a working file's content is written with task access (WorkingFileFileResource)"
 JOBS_NOTE = "Seed: supervisors read the status of the build jobs they may download (Zou refuses them)"
 SETTINGS_NOTE = "Zou: studio-wide settings are admin only (Zou's CRUD default); the seed says nothing"
 
@@ -118,6 +119,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/auth/authenticated"): rule(BEARERS),
     ("GET", "/api/auth/refresh-token"): rule(BEARERS),
     ("GET", "/api/auth/logout"): rule(EVERYONE),
+    ("POST", "/api/auth/change-password"): rule(BEARERS),
+    ("GET", "/api/openapi.json"): rule(EVERYONE),
+    ("GET", "/openapi.json"): rule(EVERYONE),
     # --- production
     ("GET", "/api/data/projects/open"): rule(BEARERS, TEAM),
     ("GET", "/api/data/projects/all"): rule(BEARERS, TEAM),
@@ -161,9 +165,9 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/data/working-files/{working_file_id}"): rule(TASK_ACTION),
     ("DELETE", "/api/data/working-files/{working_file_id}"): rule(ADMIN),
     ("GET", "/api/data/working-files/{working_file_id}/file"): rule(TASK),
-    ("POST", "/api/data/working-files/{working_file_id}/file"): rule(TASK_ACTION),
-    ("POST", "/api/data/working-files/{working_file_id}/upload-url"): rule(TASK_ACTION),
-    ("POST", "/api/data/working-files/{working_file_id}/upload-complete"): rule(TASK_ACTION),
+    ("POST", "/api/data/working-files/{working_file_id}/file"): rule(TASK, note=CONTENT_NOTE),
+    ("POST", "/api/data/working-files/{working_file_id}/upload-url"): rule(TASK, note=CONTENT_NOTE),
+    ("POST", "/api/data/working-files/{working_file_id}/upload-complete"): rule(TASK, note=CONTENT_NOTE),
     ("GET", "/api/data/output-files"): rule(BEARERS_BUT_VENDORS, TEAM_BUT_VENDORS),
     ("GET", "/api/data/output-files/{output_file_id}"): rule(TASK),
     ("PUT", "/api/data/output-files/{output_file_id}"): rule(MANAGERS),

@@ -25,12 +25,12 @@ TEAM_ROLES = {
 
 
 def revoked_token(someone: dict) -> str:
-    """A token of `someone` that no longer works. Until tokens can be revoked (logout, a
-    password change), an expired one; the hook for revocation: issue a token here, revoke
-    it, return it."""
-    import datetime
+    """A token of `someone` that no longer works: issued, then revoked by logging out with it."""
+    token = auth.issue_tokens(someone)["access_token"]
+    auth.revoke_session(f"Bearer {token}")
+    return token
 
-    return auth.issue_access_token(someone["id"], datetime.timedelta(seconds=-60))
+
 FPS, WIDTH, HEIGHT = "25", 320, 180
 
 

@@ -22,6 +22,8 @@ def test_logout_revokes_the_access_and_the_refresh_token(new_account):
     refreshed = refresh.get("/auth/refresh-token")
     assert refreshed.status_code == 200
     assert access.get("/auth/logout").json() == {"logout": True}
+    # Logging out again with the same (now revoked) token is no error.
+    assert access.get("/auth/logout").json() == {"logout": True}
     for token in (tokens["access_token"], tokens["refresh_token"], refreshed.json()["access_token"]):
         answer = account.as_token(token).get("/auth/authenticated" if token != tokens["refresh_token"]
                                              else "/auth/refresh-token")
