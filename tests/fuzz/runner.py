@@ -96,7 +96,7 @@ def _known_id(path: str, name: str, known_ids: dict) -> str | None:
     return known_ids.get(name)
 
 
-def fuzz(base_url: str, tokens: dict, zype_keys: dict, known_ids: dict, *, per_operation: int, seed: int,
+def fuzz(base_url: str, tokens, zype_keys: dict, known_ids: dict, *, per_operation: int, seed: int,
          rotate: bool = False, select=None) -> Report:
     """Run the cases and count the findings; `select(path, method)` limits the operations.
     With `rotate`, each operation runs as one credential only, the next one in turn (the
@@ -108,7 +108,8 @@ def fuzz(base_url: str, tokens: dict, zype_keys: dict, known_ids: dict, *, per_o
     for number, operation in enumerate(operations):
         if select and not select(operation.path, operation.method.upper()):
             continue
-        credentials = credentials_for(operation.path, tokens, zype_keys)
+        # Fresh tokens for each operation: a fuzzed logout revokes the token it was sent with.
+        credentials = credentials_for(operation.path, tokens() if callable(tokens) else tokens, zype_keys)
         if rotate:
             credentials = [credentials[number % len(credentials)]]
         for credential in credentials:
@@ -178,7 +179,9 @@ def start_stack():
 
     seeded = demo.seed()
     zype = demo.seed_zype(seeded)
-    tokens = {role: auth.issue_tokens(person)["access_token"] for role, person in seeded["people"].items()}
+
+    def tokens() -> dict:
+        return {role: auth.issue_tokens(person)["access_token"] for role, person in seeded["people"].items()}
     task = seeded["tasks"][0]
     known_ids = {
         "project_id": seeded["project"]["id"], "sequence_id": seeded["sequence"]["id"],
@@ -213,7 +216,8 @@ def main(argv=None) -> int:
         with open(args.json, "w") as out:
             json.dump({"operations": len(report.operations), "cases": report.cases,
                        "server_errors": len(report.server_errors),
-                       "schema_violations": len(report.schema_violations), "slow": len(report.slow)}, out)
+                       "schema_violations": len(report.schema_violations), "slow": len(report.slow),
+                       "statuses": {str(status): count for status, count in report.statuses.items()}}, out)
     return 0
 
 
