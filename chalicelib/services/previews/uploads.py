@@ -150,7 +150,7 @@ def store_file(ctx, extension: str, original_name: str, content: bytes) -> dict:
 # --- presigned: straight to S3 ---------------------------------------------------------------------
 
 def request_upload(caller: Caller, preview_id: str, body: dict) -> dict:
-    """POST pictures/preview-files/{id}/upload-url {"filename", "size"?, "normalize"?, "multipart"?}:
+    """POST pictures/preview-files/{id}/upload-url {"filename", "size"?, "normalize"?, "multipart"?, "part_size"?}:
     the upload protocol's answer (a presigned PUT, or one presigned URL per part for big
     masters) with the preview file under `preview_file`."""
     if not isinstance(body, dict):
@@ -164,6 +164,7 @@ def request_upload(caller: Caller, preview_id: str, body: dict) -> dict:
     # Strict booleans: 5 or a list is refused, not taken as "truthy".
     normalize = _normalize_flag(check_value("normalize", c.BOOL, body.get("normalize")))
     multipart = bool(check_value("multipart", c.BOOL, body.get("multipart")))
+    part_size = check_value("part_size", c.INT, body.get("part_size"))
     ctx = previews.load(preview_id)
     _check_can_upload(caller, ctx, allow_pending=True)
     kind, extension, original_name = _classify_or_remove(ctx, filename)
@@ -171,7 +172,7 @@ def request_upload(caller: Caller, preview_id: str, body: dict) -> dict:
     key = source_key(preview_id, kind, extension)
     answer = upload_protocol.start(key, file_name=filename, content_type=storage.content_type_for(filename),
                                    size=size, complete_path=f"pictures/preview-files/{preview_id}/upload-complete",
-                                   multipart=multipart)
+                                   multipart=multipart, part_size=part_size)
     try:
         preview = _expect_upload(ctx, key, kind, extension, original_name, normalize,
                                  size, allow_pending=True, upload=upload_protocol.pending(answer))
