@@ -3,6 +3,7 @@ or the presigned upload protocol straight to S3 (any size; chalicelib.services.u
 Either way the original lands under its upload prefix, the S3 event starts the workers
 (chalicelib.services.previews.pipeline), and the request answers at once."""
 import os
+import time
 
 from chalicelib import auth, storage
 from chalicelib.auth import Caller
@@ -95,7 +96,9 @@ def _expect_upload(ctx, key: str, kind: str, extension: str, original_name: str,
             "status": "processing", "status_reason": None,
             "data": {**(body.get("data") or {}), **({"original_file_size": size} if size else {})},
             "pipeline": {"kind": kind, "source_key": key, "source_extension": extension, "encode": normalize,
-                         "stages": STAGES[kind], "received": False, "variants": [], "upload": upload},
+                         "stages": STAGES[kind], "received": False, "variants": [], "upload": upload,
+                         # The sweep's clock for "no upload received" (services/previews/sweep.py).
+                         "announced_at": time.time()},
         }
 
     preview, changed = records.transition(ctx.preview["id"], decide, expected_kind=previews.KIND)
