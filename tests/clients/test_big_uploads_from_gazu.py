@@ -179,3 +179,25 @@ def test_without_the_client_a_big_post_gets_413_saying_how_to_upload_it(manager,
     assert answer.status_code == 413
     assert "pip install clients/python" in answer.json()["message"]
     assert "reelbase_gazu.install()" in answer.json()["message"]
+
+
+def test_a_server_without_presigned_routes_gets_gazus_own_post(installed, manager, shot_task, tmp_path,
+                                                               monkeypatch):
+    # Zou itself has no upload-url route: its 404 sends the upload through gazu's POST, as before.
+    installed(state_dir=None)
+    gazus_post = gazu.client.post
+    asked = []
+
+    def zou_post(path, data, client=None):
+        if path.endswith("/upload-url"):
+            asked.append(path)
+            raise gazu.exception.RouteNotFoundException(path)
+        return gazus_post(path, data, client=client)
+
+    monkeypatch.setattr(gazu.client, "post", zou_post)
+    task = gazu.task.get_task(shot_task["task"]["id"], client=manager)
+    working_file = gazu.files.new_working_file(task, name="zou", client=manager)
+    small = _random_file(tmp_path / "small.blend", 200_000)
+    uploaded = gazu.files.upload_working_file(working_file, str(small), client=manager)
+    assert asked == [f"data/working-files/{working_file['id']}/upload-url"]
+    assert uploaded["id"] == working_file["id"] and uploaded["size"] == 200_000
