@@ -53,6 +53,19 @@ def test_audio_keeps_the_source_rate_and_channels_as_zou_does(clip_4x3_with_audi
     assert probed["audio"]["duration"] == pytest.approx(probed["video"]["duration"], abs=0.025)
 
 
+def test_a_short_mono_track_is_padded_with_silence_to_the_video_end(media_dir, ffmpeg_cli, tmp_path, probe_streams):
+    short = media_dir / "short_audio.mp4"
+    ffmpeg_cli("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=2",
+               "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=0.5",
+               "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "1", str(short))
+    out = tmp_path / "padded.mp4"
+    normalize_movie(str(short), str(out), "25.000", 640, 360, preset="ultrafast")
+    probed = probe_streams(out)
+    assert (probed["audio"]["sample_rate"], probed["audio"]["channels"]) == (44100, 1)
+    assert probed["video"]["duration"] == pytest.approx(2.0, abs=0.04)
+    assert probed["audio"]["duration"] == pytest.approx(probed["video"]["duration"], abs=0.025)
+
+
 def test_a_movie_without_audio_gets_zous_silent_track(normalized_pair, probe_streams):
     silent = probe_streams(normalized_pair["wide"][0])["audio"]
     assert {key: silent[key] for key in AUDIO_KEYS} == {
