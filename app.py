@@ -2,7 +2,7 @@
 
 Only wiring lives here: blueprints under /api (gazu's host) and at the root (Zype's),
 event handlers, and the Lambda functions Step Functions runs."""
-from chalice import Chalice, ConvertToMiddleware
+from chalice import Chalice, ConvertToMiddleware, Rate
 
 from chalicelib import models, observability
 from chalicelib.api import (
@@ -18,7 +18,7 @@ from chalicelib.api import (
 )
 from chalicelib.config import settings
 from chalicelib.services.playlists import build_pipeline
-from chalicelib.services.previews import pipeline
+from chalicelib.services.previews import pipeline, sweep
 
 # Chalice's own log is the logger named after the app, which is also Powertools' logger
 # (service "reelbase"): Chalice must not give it a plain-text handler and the ERROR level.
@@ -38,6 +38,7 @@ app.register_middleware(gateway_errors.chalice_errors, "http")
 app.register_middleware(ConvertToMiddleware(observability.invocation(observability.API_REQUEST_ID)), "http")
 app.register_middleware(observability.count_server_errors, "http")
 app.register_middleware(ConvertToMiddleware(observability.invocation()), "sqs")
+app.register_middleware(ConvertToMiddleware(observability.invocation()), "scheduled")
 app.register_middleware(ConvertToMiddleware(observability.invocation(observability.EXECUTION_NAME)), "pure_lambda")
 
 app.register_blueprint(auth_routes.blueprint, url_prefix="/api")
@@ -71,6 +72,14 @@ def preview_images(event):
     # Thumbnails and tiles are light: a burst (a batch comment of pictures) shares invocations,
     # and a failed message is reported alone (ReportBatchItemFailures).
     return pipeline.process_batch(event.to_dict(), event.context, pipeline.images_object)
+
+
+# No preview left in `processing` (chalicelib.services.previews.sweep): EventBridge runs it,
+# the local stack runs it on a timer (devstack/workers.py).
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="sweep_previews")
+def sweep_previews(event):
+    return sweep.sweep()
 
 
 # --- the playlist movie build's states (infra/resources.yaml: PlaylistMovieStateMachine) ---

@@ -26,6 +26,8 @@ class Settings:
     public_api_url: str
     preview_normalize_queue: str
     preview_images_queue: str
+    preview_upload_timeout_seconds: int
+    preview_worker_grace_seconds: int
     public_web_url: str
     build_state_machine_arn: str
     build_chunk_size: int
@@ -60,6 +62,11 @@ def settings() -> Settings:
         public_api_url=os.environ.get("PUBLIC_API_URL", ""),
         preview_normalize_queue=os.environ.get("PREVIEW_NORMALIZE_QUEUE", f"reelbase-{stage}-preview-normalize"),
         preview_images_queue=os.environ.get("PREVIEW_IMAGES_QUEUE", f"reelbase-{stage}-preview-images"),
+        # The preview sweep (services/previews/sweep.py): a preview whose upload has not come
+        # this long after it was announced becomes `missing`; a stage whose worker's lease ran
+        # out this long ago is sent again (or broken after its attempts).
+        preview_upload_timeout_seconds=_int("PREVIEW_UPLOAD_TIMEOUT_SECONDS", 30 * 60),
+        preview_worker_grace_seconds=_int("PREVIEW_WORKER_GRACE_SECONDS", 5 * 60),
         public_web_url=os.environ.get("PUBLIC_WEB_URL", ""),
         build_state_machine_arn=os.environ.get("BUILD_STATE_MACHINE_ARN", ""),
         build_chunk_size=max(1, _int("BUILD_CHUNK_SIZE", 10)),

@@ -84,6 +84,7 @@ class LocalStack:
             logs.use_short_lines()
         sfn_glue.install(self.app)
         self._threads += workers.start_sqs_workers(self.app, self._stopping)
+        self._threads += workers.start_schedules(self.app, self._stopping)
         if hooks_for_tests.wanted():
             hooks_for_tests.install(self.app)
         if self.api_port:

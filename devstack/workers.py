@@ -1,5 +1,7 @@
 """SQS pollers that hand the real queue messages to the app's @on_sqs_message
-handlers, as the Lambda event source mapping does in the cloud."""
+handlers, as the Lambda event source mapping does in the cloud; timers that run the
+app's @schedule handlers, as EventBridge does."""
+import os
 import threading
 
 from chalicelib.observability import logger
@@ -61,3 +63,37 @@ def _lambda_record(message: dict, queue_arn: str) -> dict:
         "md5OfBody": message.get("MD5OfBody"), "eventSource": "aws:sqs", "eventSourceARN": queue_arn,
         "awsRegion": queue_arn.split(":")[3],
     }
+
+
+# The cloud runs the schedules at their rate (minutes); a local stack is short-lived and
+# runs them every LOCAL_SCHEDULE_SECONDS instead.
+LOCAL_SCHEDULE_SECONDS = 60.0
+
+
+def start_schedules(app, stopping: threading.Event) -> list[threading.Thread]:
+    from chalice.app import ScheduledEventConfig
+
+    interval = float(os.environ.get("LOCAL_SCHEDULE_SECONDS") or LOCAL_SCHEDULE_SECONDS)
+    threads = []
+    for source in app.event_sources:
+        if isinstance(source, ScheduledEventConfig):
+            thread = threading.Thread(target=_every, args=(app, source, interval, stopping),
+                                      name=f"schedule-{source.name}", daemon=True)
+            thread.start()
+            threads.append(thread)
+    return threads
+
+
+def _every(app, source, interval: float, stopping: threading.Event) -> None:
+    from chalice.local import LambdaContext
+
+    handler = app.handler_map[source.name]
+    # EventBridge's scheduled event, as the handler receives it in the cloud.
+    event = {"version": "0", "id": "local", "detail-type": "Scheduled Event", "source": "aws.events",
+             "account": "123456789012", "time": "", "region": os.environ.get("AWS_REGION", "us-east-1"),
+             "resources": [f"local-schedule/{source.name}"], "detail": {}}
+    while not stopping.wait(interval):
+        try:
+            handler(event, LambdaContext(source.name, memory_size=512, max_runtime_ms=300_000))
+        except Exception:
+            logger.exception("scheduled handler failed", extra={"schedule": source.name})

@@ -17,7 +17,13 @@ NOT_FOUND = ("404 Not Found: The requested URL was not found on the server. "
 METHOD_NOT_ALLOWED = "The method is not allowed for the requested URL."
 UNSUPPORTED_MEDIA_TYPE = ("415 Unsupported Media Type: The server does not support the media type "
                           "transmitted in the request.")
-TOO_LARGE = "413 Request Entity Too Large: The data value transmitted exceeds the capacity limit."
+# Werkzeug's 413 text, and how to send what is too big for the API (gazu raises
+# TooBigFileException with a text of its own; a script's author reads this one in the logs).
+BIG_FILES_HINT = ("Upload big files straight to storage: from gazu scripts, pip install clients/python "
+                  "(the reelbase-gazu package of the reelbase repository) and call reelbase_gazu.install() "
+                  "after import gazu; other clients POST .../upload-url for presigned upload URLs.")
+TOO_LARGE = ("413 Request Entity Too Large: The data value transmitted exceeds the capacity limit. "
+             + BIG_FILES_HINT)
 
 
 def is_zou_path(path: str) -> bool:

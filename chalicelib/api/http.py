@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from chalice import Response
 
 from chalicelib import auth
+from chalicelib.api.gateway_errors import BIG_FILES_HINT
 from chalicelib.config import settings
 from chalicelib.errors import DomainError, InternalError, Invalid, TooLarge
 from chalicelib.ids import canonical_uuid
@@ -97,9 +98,7 @@ class ApiRequest:
     def _check_upload_size(self) -> None:
         limit = settings().max_api_upload_bytes
         if len(self.body_bytes) > limit + 64 * 1024:
-            raise TooLarge(
-                f"Uploads through the API are limited to {limit} bytes; "
-                "ask for a presigned upload URL (…/upload-url) for bigger files")
+            raise TooLarge(f"Uploads through the API are limited to {limit} bytes. {BIG_FILES_HINT}")
 
 
 def json_response(body, status: int = 200, headers: dict | None = None) -> Response:

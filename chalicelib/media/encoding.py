@@ -9,9 +9,12 @@ correct when every file has identical stream parameters:
 - the H.264 profile is forced to High (x264 would pick it anyway for these
   settings, but a different libx264 build might not);
 - only the first video and first audio stream are kept (Zou maps all of them);
-- audio is always AAC-LC, 48 kHz stereo: sources are resampled, and a movie
-  without audio gets silence in the same format (Zou keeps the source rate and
-  channel count, and gives silent tracks 44.1 kHz);
+- audio is always AAC-LC. A normalized preview keeps its source's sample rate
+  and channel count, as Zou does, padded with silence to the video's end; a
+  movie without audio gets Zou's silent track (anullsrc's default, 44.1 kHz
+  stereo). Movies whose audio differs are therefore joined by re-encoding
+  (concat compares the audio parameters). Playlist builds resample every input
+  to 48 kHz stereo (`audio_filter`);
 - the frame rate is given as an exact fraction, so "23.976" means 24000/1001.
 """
 
@@ -21,6 +24,14 @@ from fractions import Fraction
 
 AUDIO_SAMPLE_RATE = 48000
 AUDIO_LAYOUT = "stereo"
+# Zou's silent track for a movie without audio: what `anullsrc` makes by default.
+SILENCE_SAMPLE_RATE = 44100
+SILENCE_LAYOUT = "stereo"
+# The rates AAC can carry (ISO 14496-3 sampling frequency index); any other is resampled.
+AAC_SAMPLE_RATES = frozenset({96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000,
+                              7350})
+# ffmpeg's AAC encoder takes at most 8 channels (7.1).
+AAC_MAX_CHANNELS = 8
 AUDIO_BITRATE = "128k"
 VIDEO_PROFILE = "high"
 HIGH_DEF_BITRATE = "28M"
@@ -108,9 +119,30 @@ def audio_filter() -> str:
     )
 
 
-def silence_source() -> str:
-    """An endless silent track in the shared format, for movies without audio."""
-    return f"anullsrc=r={AUDIO_SAMPLE_RATE}:cl={AUDIO_LAYOUT}"
+def silence_source(sample_rate: int = AUDIO_SAMPLE_RATE, layout: str = AUDIO_LAYOUT) -> str:
+    """An endless silent track (the shared format by default), for movies without audio."""
+    return f"anullsrc=r={sample_rate}:cl={layout}"
+
+
+def kept_audio_rate(sample_rate: int | None) -> int:
+    """The source's sample rate when AAC can carry it (Zou keeps it), else 48 kHz."""
+    return sample_rate if sample_rate in AAC_SAMPLE_RATES else AUDIO_SAMPLE_RATE
+
+
+def kept_audio_channels(channels: int | None) -> int:
+    """The source's channel count when AAC can carry it (Zou keeps it), else stereo."""
+    return channels if channels and channels <= AAC_MAX_CHANNELS else 2
+
+
+def kept_audio_filter(sample_rate: int) -> str:
+    """Keep the track's rate and channels (Zou's normalization); pad it with silence to the video's end."""
+    # Same apad / -shortest pairing as `audio_filter`; the channel count is kept by the
+    # encoder's -ac. aresample only acts when the rate is one AAC cannot carry.
+    return f"aresample={sample_rate},aformat=sample_fmts=fltp:sample_rates={sample_rate},apad"
+
+
+def kept_aac_args(sample_rate: int, channels: int) -> list[str]:
+    return ["-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(sample_rate), "-ac", str(channels)]
 
 
 def h264_args(

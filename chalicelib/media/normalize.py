@@ -34,17 +34,21 @@ def normalize_movie(
     rate = encoding.fps_fraction(fps)
 
     video = f"[0:V:0]{encoding.canvas_filter(rate, canvas_width, canvas_height)}[video]"
+    # Zou's audio: the source's rate and channels; Zou's silent track when there is none.
     if source.has_audio:
-        audio = f"[0:a:0]{encoding.audio_filter()}[audio]"
+        sample_rate = encoding.kept_audio_rate(source.sample_rate)
+        channels = encoding.kept_audio_channels(source.channels)
+        audio = f"[0:a:0]{encoding.kept_audio_filter(sample_rate)}[audio]"
     else:
-        audio = f"{encoding.silence_source()}[audio]"
+        sample_rate, channels = encoding.SILENCE_SAMPLE_RATE, 2
+        audio = f"{encoding.silence_source(sample_rate, encoding.SILENCE_LAYOUT)}[audio]"
     bitrate = encoding.LOW_DEF_BITRATE if low_def else encoding.HIGH_DEF_BITRATE
     args = [
         *("-i", src),
         *("-filter_complex", f"{video};{audio}"),
         *("-map", "[video]", "-map", "[audio]"),
         *encoding.h264_args(["-b:v", bitrate], preset=preset),
-        *encoding.aac_args(),
+        *encoding.kept_aac_args(sample_rate, channels),
         # Both padded and silent audio are endless: the video decides the length.
         "-shortest",
         *encoding.mp4_args(),

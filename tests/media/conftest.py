@@ -55,6 +55,13 @@ def clip_4x3_with_audio(media_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def clip_4x3_stereo(media_dir) -> Path:
+    """640x480 at 24 fps, 2 s, 44.1 kHz stereo tone: normalized, it joins the silent clip's
+    format (Zou's silent track is 44.1 kHz stereo), so the pair can be stream-copied."""
+    return make_clip(media_dir / "4x3_24fps_stereo.mp4", size="640x480", rate="24", seconds=2, audio="44100:2")
+
+
+@pytest.fixture(scope="session")
 def clip_wide_silent(media_dir) -> Path:
     """1920x800 at 30 fps, 2 s, no audio track at all."""
     return make_clip(media_dir / "wide_30fps_silent.mp4", size="1920x800", rate="30", seconds=2, audio=None)
@@ -70,10 +77,10 @@ def numbered_frames_clip(media_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
-def normalized_pair(media_dir, clip_4x3_with_audio, clip_wide_silent) -> dict:
+def normalized_pair(media_dir, clip_4x3_stereo, clip_wide_silent) -> dict:
     """Both clips normalized to the project's 1280x720 at 25 fps: {"4x3": (path, info), "wide": (path, info)}."""
     normalized = {}
-    for name, source in (("4x3", clip_4x3_with_audio), ("wide", clip_wide_silent)):
+    for name, source in (("4x3", clip_4x3_stereo), ("wide", clip_wide_silent)):
         out = media_dir / f"normalized_{name}.mp4"
         info = normalize_movie(str(source), str(out), PROJECT_FPS, PROJECT_WIDTH, PROJECT_HEIGHT)
         normalized[name] = (out, info)

@@ -21,7 +21,7 @@ VIDEO_KEYS = (
 AUDIO_KEYS = ("codec_name", "profile", "time_base", "sample_rate", "channels", "channel_layout")
 
 
-def test_differently_shaped_clips_normalize_to_identical_stream_parameters(normalized_pair, probe_streams):
+def test_differently_shaped_clips_normalize_to_identical_video_parameters(normalized_pair, probe_streams):
     four_by_three = probe_streams(normalized_pair["4x3"][0])
     wide_silent = probe_streams(normalized_pair["wide"][0])
 
@@ -37,16 +37,40 @@ def test_differently_shaped_clips_normalize_to_identical_stream_parameters(norma
             "height": 720,
             "sample_aspect_ratio": 1,
         }
-        # The clip that had no audio gets the same silent track format as the resampled one.
-        assert {key: probed["audio"][key] for key in AUDIO_KEYS} == {
-            "codec_name": "aac",
-            "profile": "LC",
-            "time_base": Fraction(1, 48000),
-            "sample_rate": 48000,
-            "channels": 2,
-            "channel_layout": "stereo",
-        }
     assert four_by_three["video"]["level"] == wide_silent["video"]["level"]
+
+
+def test_audio_keeps_the_source_rate_and_channels_as_zou_does(clip_4x3_with_audio, tmp_path, probe_streams):
+    # A 44.1 kHz mono tone stays 44.1 kHz mono (Zou keeps the rate and the channel count),
+    # padded with silence to the video's end.
+    out = tmp_path / "mono.mp4"
+    info = normalize_movie(str(clip_4x3_with_audio), str(out), "25.000", 1280, 720, preset="ultrafast")
+    probed = probe_streams(out)
+    assert {key: probed["audio"][key] for key in AUDIO_KEYS} == {
+        "codec_name": "aac", "profile": "LC", "time_base": Fraction(1, 44100),
+        "sample_rate": 44100, "channels": 1, "channel_layout": "mono"}
+    assert (info.sample_rate, info.channels) == (44100, 1)
+    assert probed["audio"]["duration"] == pytest.approx(probed["video"]["duration"], abs=0.025)
+
+
+def test_a_short_mono_track_is_padded_with_silence_to_the_video_end(media_dir, ffmpeg_cli, tmp_path, probe_streams):
+    short = media_dir / "short_audio.mp4"
+    ffmpeg_cli("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=2",
+               "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=0.5",
+               "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "1", str(short))
+    out = tmp_path / "padded.mp4"
+    normalize_movie(str(short), str(out), "25.000", 640, 360, preset="ultrafast")
+    probed = probe_streams(out)
+    assert (probed["audio"]["sample_rate"], probed["audio"]["channels"]) == (44100, 1)
+    assert probed["video"]["duration"] == pytest.approx(2.0, abs=0.04)
+    assert probed["audio"]["duration"] == pytest.approx(probed["video"]["duration"], abs=0.025)
+
+
+def test_a_movie_without_audio_gets_zous_silent_track(normalized_pair, probe_streams):
+    silent = probe_streams(normalized_pair["wide"][0])["audio"]
+    assert {key: silent[key] for key in AUDIO_KEYS} == {
+        "codec_name": "aac", "profile": "LC", "time_base": Fraction(1, 44100),
+        "sample_rate": 44100, "channels": 2, "channel_layout": "stereo"}
 
 
 def test_normalized_audio_ends_with_the_video(normalized_pair, probe_streams):
@@ -55,7 +79,7 @@ def test_normalized_audio_ends_with_the_video(normalized_pair, probe_streams):
         probed = probe_streams(path)
         video_seconds = probed["video"]["duration"]
         assert video_seconds == pytest.approx(2.0, abs=0.04)
-        # AAC works in 1024-sample frames (21 ms at 48 kHz).
+        # AAC works in 1024-sample frames (23 ms at 44.1 kHz).
         assert probed["audio"]["duration"] == pytest.approx(video_seconds, abs=0.025)
         assert info.duration == pytest.approx(video_seconds, abs=0.025)
 
@@ -66,7 +90,7 @@ def test_normalize_returns_the_output_measurements(normalized_pair):
     # 2 s of 30 fps become 2 s of 25 fps by dropping frames.
     assert info.frame_count == 50
     assert info.file_size == path.stat().st_size > 0
-    assert info.has_audio and info.sample_rate == 48000 and info.channels == 2
+    assert info.has_audio and info.sample_rate == 44100 and info.channels == 2
 
 
 def test_normalized_movie_uses_zous_gop_and_faststart(normalized_pair):

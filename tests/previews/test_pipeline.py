@@ -38,7 +38,9 @@ def test_presigned_movie_becomes_ready_in_the_project_format(previews, clips, s3
     assert (movie["video"]["width"], movie["video"]["height"]) == (PROJECT_WIDTH, PROJECT_HEIGHT)
     assert movie["video"]["r_frame_rate"] == 24
     assert movie["video"]["codec_name"] == "h264" and movie["video"]["pix_fmt"] == "yuv420p"
-    assert (movie["audio"]["sample_rate"], movie["audio"]["channels"]) == (48000, 2)
+    # Zou's audio: the source's 44.1 kHz mono is kept, and lasts as long as the video.
+    assert (movie["audio"]["sample_rate"], movie["audio"]["channels"]) == (44100, 1)
+    assert math.isclose(movie["audio"]["duration"], movie["video"]["duration"], abs_tol=0.025)
     assert (ready["width"], ready["height"], ready["fps"]) == (PROJECT_WIDTH, PROJECT_HEIGHT, 24.0)
     assert ready["frame_count"] == 24 and math.isclose(ready["duration"], 1.0, abs_tol=0.05)
     assert ready["file_size"] == len(s3_bytes(storage.preview_key(preview["id"], "movie")))
@@ -67,16 +69,19 @@ def test_presigned_movie_becomes_ready_in_the_project_format(previews, clips, s3
         preview["id"]
 
 
-def test_differently_shaped_movies_get_identical_stream_parameters(previews, clips, s3_streams):
+def test_differently_shaped_movies_get_identical_video_parameters_and_zous_audio(previews, clips, s3_streams):
     # 320x240 at 30 fps with mono 44.1 kHz audio, and 400x160 at 25 fps in a mov without audio.
     first, second = previews.ready(clips["4x3"]), previews.ready(clips["wide"])
     shared = ("codec_name", "profile", "pix_fmt", "width", "height", "r_frame_rate", "time_base",
               "sample_aspect_ratio")
-    audio = ("codec_name", "profile", "sample_rate", "channels", "channel_layout", "time_base")
     probed = [s3_streams(storage.preview_key(p["id"], "movie")) for p in (first, second)]
     first_video, second_video = ({k: p["video"].get(k) for k in shared} for p in probed)
     assert first_video == second_video
-    assert {k: probed[0]["audio"].get(k) for k in audio} == {k: probed[1]["audio"].get(k) for k in audio}
+    # Zou's audio: the source's rate and channels kept; Zou's silent track (44.1 kHz stereo) when there is none.
+    assert [(p["audio"]["codec_name"], p["audio"]["sample_rate"], p["audio"]["channels"]) for p in probed] == [
+        ("aac", 44100, 1), ("aac", 44100, 2)]
+    for p in probed:
+        assert abs(p["audio"]["duration"] - p["video"]["duration"]) < 0.025
     assert probed[0]["count"] == probed[1]["count"] == 2
     assert second["extension"] == "mp4" and second["original_name"] == "wide"
 

@@ -95,8 +95,8 @@ def test_the_wildcard_check_sees_every_spelling():
 
 def test_each_function_has_its_own_role_logging_only_to_its_log_group(packaged):
     functions = _functions(packaged)
-    assert set(functions) == {"APIHandler", "NormalizePreview", "PreviewImages", "PlanBuild", "BuildChunk",
-                              "JoinBuild", "FailBuild"}
+    assert set(functions) == {"APIHandler", "NormalizePreview", "PreviewImages", "SweepPreviews", "PlanBuild",
+                              "BuildChunk", "JoinBuild", "FailBuild"}
     roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()]
     assert len(set(roles)) == len(roles)
     assert "DefaultRole" not in packaged["Resources"]
@@ -118,6 +118,20 @@ def test_grants_name_only_resources_of_this_template(packaged):
         referenced = set(re.findall(r'"Fn::GetAtt": \["(\w+)"', text)) | set(re.findall(r"\$\{(\w+)\.", text))
         referenced |= set(re.findall(r'"Ref": "(\w+)"', text)) - set(packaged.get("Parameters", {}))
         assert referenced <= declared, f"{where}: {referenced - declared}"
+
+
+def test_the_preview_sweep_runs_on_a_schedule_with_only_what_it_calls(packaged):
+    events = packaged["Resources"]["SweepPreviews"]["Properties"]["Events"]
+    assert [e["Properties"]["Schedule"] for e in events.values() if e["Type"] == "Schedule"] == ["rate(5 minutes)"]
+    statements = [s for where, s in _statements(packaged) if where == "SweepPreviewsRole"]
+    actions = {a for s in statements for a in _as_list(s["Action"])}
+    assert actions == {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:Query",
+                       "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                       "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListBucket", "sqs:SendMessage",
+                       "sqs:GetQueueUrl"}
+    # Never a Scan, never a delete; the Query reaches only the by_kind index.
+    query = [s for s in statements if "dynamodb:Query" in _as_list(s["Action"])]
+    assert [s["Resource"]["Fn::Sub"] for s in query] == ["${RecordsTable.Arn}/index/by_kind"]
 
 
 def test_api_role_reaches_what_the_api_calls(packaged):

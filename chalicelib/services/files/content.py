@@ -108,8 +108,10 @@ def upload_through_api(caller: Caller, kind: str, file_id: str, uploaded: dict) 
         raise Invalid("The uploaded file is empty (0 bytes)")
     limit = settings().max_api_upload_bytes
     if len(part.content) > limit:
-        raise TooLarge(f"Uploads through the API are limited to {limit} bytes; "
-                       f"POST {_route(kind, file_id)}/upload-url for a presigned upload of bigger files")
+        raise TooLarge(f"Uploads through the API are limited to {limit} bytes. Upload big files straight to "
+                       "storage: from gazu scripts, pip install clients/python (the reelbase-gazu package of the "
+                       "reelbase repository) and call reelbase_gazu.install() after import gazu; other clients "
+                       f"POST {_route(kind, file_id)}/upload-url for presigned upload URLs.")
     file_name = _download_name(part.filename) or _default_name(checked)
     # requests sends file parts as application/octet-stream: the name says more.
     content_type = part.content_type

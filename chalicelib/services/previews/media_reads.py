@@ -65,8 +65,9 @@ def locate(ctx: previews.PreviewContext, variants: list[str], attachment: bool =
             return Download(storage.presigned_get(key, download_name=name, content_type=content_type))
     if preview.get("status") == "processing":
         return Processing(f"Preview file {preview['id']} is still being processed")
-    if preview.get("status") == "broken":
-        raise NotFound(f"Preview file {preview['id']} is broken: {preview.get('status_reason') or 'unknown reason'}")
+    if preview.get("status") in ("broken", "missing"):
+        raise NotFound(f"Preview file {preview['id']} is {preview['status']}: "
+                       f"{preview.get('status_reason') or 'unknown reason'}")
     raise NotFound(f"Preview file {preview['id']} has no {variants[0]}")
 
 

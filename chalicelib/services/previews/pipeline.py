@@ -10,7 +10,8 @@ A preview is `ready` once every stage its class needs is done (`pipeline.stages`
 upload). Each stage is claimed with a compare-and-set on the preview record before any work,
 with a lease as long as the invocation may run: a duplicated event finds the stage done or
 leased and is skipped; a crashed invocation's lease expires and the redelivered message
-takes over; after MAX_ATTEMPTS the preview is `broken`. Media errors make the preview
+(or the sweep's resend, sooner: chalicelib.services.previews.sweep) takes over; after
+MAX_ATTEMPTS the preview is `broken`. Media errors make the preview
 `broken` with ffmpeg's reason at once (retrying cannot fix a corrupt file). The original
 is never deleted, whatever happens."""
 import contextlib

@@ -3,6 +3,7 @@ or the presigned upload protocol straight to S3 (any size; chalicelib.services.u
 Either way the original lands under its upload prefix, the S3 event starts the workers
 (chalicelib.services.previews.pipeline), and the request answers at once."""
 import os
+import time
 
 from chalicelib import auth, storage
 from chalicelib.auth import Caller
@@ -95,7 +96,9 @@ def _expect_upload(ctx, key: str, kind: str, extension: str, original_name: str,
             "status": "processing", "status_reason": None,
             "data": {**(body.get("data") or {}), **({"original_file_size": size} if size else {})},
             "pipeline": {"kind": kind, "source_key": key, "source_extension": extension, "encode": normalize,
-                         "stages": STAGES[kind], "received": False, "variants": [], "upload": upload},
+                         "stages": STAGES[kind], "received": False, "variants": [], "upload": upload,
+                         # The sweep's clock for "no upload received" (services/previews/sweep.py).
+                         "announced_at": time.time()},
         }
 
     preview, changed = records.transition(ctx.preview["id"], decide, expected_kind=previews.KIND)
@@ -150,7 +153,7 @@ def store_file(ctx, extension: str, original_name: str, content: bytes) -> dict:
 # --- presigned: straight to S3 ---------------------------------------------------------------------
 
 def request_upload(caller: Caller, preview_id: str, body: dict) -> dict:
-    """POST pictures/preview-files/{id}/upload-url {"filename", "size"?, "normalize"?, "multipart"?}:
+    """POST pictures/preview-files/{id}/upload-url {"filename", "size"?, "normalize"?, "multipart"?, "part_size"?}:
     the upload protocol's answer (a presigned PUT, or one presigned URL per part for big
     masters) with the preview file under `preview_file`."""
     if not isinstance(body, dict):
@@ -164,6 +167,7 @@ def request_upload(caller: Caller, preview_id: str, body: dict) -> dict:
     # Strict booleans: 5 or a list is refused, not taken as "truthy".
     normalize = _normalize_flag(check_value("normalize", c.BOOL, body.get("normalize")))
     multipart = bool(check_value("multipart", c.BOOL, body.get("multipart")))
+    part_size = check_value("part_size", c.INT, body.get("part_size"))
     ctx = previews.load(preview_id)
     _check_can_upload(caller, ctx, allow_pending=True)
     kind, extension, original_name = _classify_or_remove(ctx, filename)
@@ -171,7 +175,7 @@ def request_upload(caller: Caller, preview_id: str, body: dict) -> dict:
     key = source_key(preview_id, kind, extension)
     answer = upload_protocol.start(key, file_name=filename, content_type=storage.content_type_for(filename),
                                    size=size, complete_path=f"pictures/preview-files/{preview_id}/upload-complete",
-                                   multipart=multipart)
+                                   multipart=multipart, part_size=part_size)
     try:
         preview = _expect_upload(ctx, key, kind, extension, original_name, normalize,
                                  size, allow_pending=True, upload=upload_protocol.pending(answer))
