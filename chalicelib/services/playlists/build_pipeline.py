@@ -19,6 +19,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 from botocore.exceptions import ClientError
+from pynamodb.exceptions import PynamoDBException
 
 from chalicelib import emails, storage
 from chalicelib.config import settings
@@ -26,7 +27,7 @@ from chalicelib.errors import Conflict
 from chalicelib.media import MediaError, concat_movies
 from chalicelib.models import records
 from chalicelib.observability import logger
-from chalicelib.services.playlists import builds, entry_previews
+from chalicelib.services.playlists import build_errors, builds, entry_previews
 from chalicelib.services.playlists.build_states import (
     ChunkInput,
     ChunkOutput,
@@ -154,6 +155,9 @@ def _download(keys: list[str], work_dir: str, labels: list[str]) -> list[str]:
         try:
             storage.download_file(keys[n], paths[n])
         except ClientError as error:
+            if build_errors.is_transient(error):
+                raise build_errors.RetryableBuildError(
+                    f"The movie of preview {labels[n]} could not be read: {build_errors.describe(error)}") from error
             raise BuildFailed(f"The movie of preview {labels[n]} is missing from storage") from error
 
     with ThreadPoolExecutor(max_workers=max(1, min(DOWNLOAD_THREADS, len(keys)))) as pool:
@@ -162,13 +166,14 @@ def _download(keys: list[str], work_dir: str, labels: list[str]) -> list[str]:
 
 
 def _count_chunk(build_job_id: str, reused: bool) -> None:
-    # Progress is for people watching the job; a lost count must not fail the build.
+    # Progress is for people watching the job; a lost count must not fail the build
+    # (nor, raised after the chunk is stored, make a retried attempt count it twice).
     try:
         records.update(build_job_id, lambda job: {
             "chunks_done": (job.get("chunks_done") or 0) + 1,
             "chunks_reused": (job.get("chunks_reused") or 0) + (1 if reused else 0)},
             expected_kind="BuildJob", attempts=50)
-    except Conflict:
+    except (Conflict, ClientError, PynamoDBException):
         logger.warning("chunk progress not counted", extra={"build_job_id": build_job_id})
 
 
@@ -196,7 +201,7 @@ def join(event: JoinInput) -> JoinOutput:
             duration = joined.info.duration
     size = (storage.head(out_key) or {}).get("size")
     build_job = builds.finish(build_job_id, "succeeded", {"duration": round(duration, 3), "file_size": size})
-    storage.delete_prefix(storage.build_scratch_prefix(build_job_id))
+    _clean_up(storage.delete_prefix, storage.build_scratch_prefix(build_job_id))
     if build_job is None or build_job["status"] != "succeeded":
         storage.delete_keys([out_key])  # deleted (or ended) while it was being built
         return JoinOutput(build_job_id=build_job_id, status="discarded")
@@ -210,13 +215,22 @@ def fail(event: FailInput) -> FailOutput:
     build_job_id = event["build_job_id"]
     reason = failure_reason(event.get("error") or {})
     build_job = builds.finish(build_job_id, "failed", {"failure_reason": reason})
-    storage.delete_prefix(storage.build_scratch_prefix(build_job_id))
+    _clean_up(storage.delete_prefix, storage.build_scratch_prefix(build_job_id))
     if build_job is not None and build_job["status"] == "failed":
         # Only a job this call failed loses its movie: a job that already succeeded keeps it.
-        storage.delete_keys([storage.playlist_build_key(build_job_id)])
+        _clean_up(storage.delete_keys, [storage.playlist_build_key(build_job_id)])
         _email_without_failing(_email_failure, build_job)
     logger.info("build failed", extra={"build_job_id": build_job_id, "reason": reason})
     return FailOutput(build_job_id=build_job_id, status="failed", failure_reason=reason)
+
+
+def _clean_up(remove, what) -> None:
+    """Once the job has ended nothing may raise: a retried step would end it again and
+    email twice. What is left behind is logged (the bucket's lifecycle expires scratch)."""
+    try:
+        remove(what)
+    except Exception:
+        logger.exception("build objects not removed", extra={"objects": str(what)})
 
 
 def failure_reason(error: dict) -> str:
@@ -227,7 +241,7 @@ def failure_reason(error: dict) -> str:
     except ValueError:
         cause = {"errorMessage": error.get("Cause")}
     message = cause.get("errorMessage") if isinstance(cause, dict) else None
-    if name in ("BuildFailed", "MediaError") and message:
+    if name in ("BuildFailed", "MediaError", "RetryableBuildError") and message:
         return message
     if name == "States.Timeout":
         return "The build took too long"
