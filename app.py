@@ -17,7 +17,7 @@ from chalicelib.api import (
     zype_routes,
 )
 from chalicelib.config import settings
-from chalicelib.services.playlists import build_pipeline
+from chalicelib.services.playlists import build_pipeline, zips
 from chalicelib.services.playlists.build_errors import retryable_step
 from chalicelib.services.previews import pipeline
 
@@ -101,3 +101,11 @@ def join_build(event, context):
 @retryable_step(lambda event: "Recording the failure")
 def fail_build(event, context):
     return build_pipeline.fail(event)
+
+
+# --- playlist ZIPs, made outside the request (infra/resources.yaml: PlaylistZipStateMachine) ---
+
+@app.lambda_function(name="make_zip")
+@retryable_step(lambda event: "Making the ZIP")
+def make_zip(event, context):
+    return zips.make_zip(event)
