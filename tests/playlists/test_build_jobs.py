@@ -25,7 +25,8 @@ def wait_for_emails(stack, address: str, text: str, seconds: float = 20) -> list
 
 
 def test_skipped_entries_are_listed_on_the_job_and_in_the_email(api, stack, demo, production, make_preview,
-                                                               add_preview, new_playlist, wait_for_job):
+                                                               add_preview, new_playlist, wait_for_job,
+                                                               recorded_metrics):
     movie_shot, picture_shot, broken_shot, processing_shot, empty_shot = [production.new_shot() for _ in range(5)]
     movie = make_preview(production.task(movie_shot))
     picture = make_preview(production.task(picture_shot), extension="png")
@@ -54,6 +55,7 @@ def test_skipped_entries_are_listed_on_the_job_and_in_the_email(api, stack, demo
     emails = wait_for_emails(stack, demo["people"]["manager"]["email"], done["id"])
     assert len(emails) == 1 and "playlist download" in emails[0]["subject"]
     assert line in html.unescape(emails[0]["body"])
+    assert 4 in recorded_metrics("BuildEntriesSkipped")
 
 
 def test_a_build_of_only_skipped_entries_fails_and_says_which(api, stack, demo, production, make_preview,
@@ -73,7 +75,7 @@ def test_a_build_of_only_skipped_entries_fails_and_says_which(api, stack, demo, 
 
 
 def test_concurrent_build_requests_give_one_job_and_one_email(api, stack, demo, production, make_preview,
-                                                              new_playlist, wait_for_job):
+                                                              new_playlist, wait_for_job, recorded_metrics):
     shot = production.new_shot()
     movie = make_preview(production.task(shot))
     playlist = new_playlist(shots=[{"entity_id": shot["id"], "preview_file_id": movie["id"]}])
@@ -86,6 +88,7 @@ def test_concurrent_build_requests_give_one_job_and_one_email(api, stack, demo, 
     job = answers[0].json()
     assert job["status"] == "running" and job["job_type"] == "movie"
     assert [j["id"] for j in records.query_parent(playlist["id"], "BuildJob")] == [job["id"]]
+    assert (sum(recorded_metrics("BuildsStarted")), sum(recorded_metrics("BuildsJoined"))) == (1, 9)
 
     done = wait_for_job(playlist["id"], job["id"])
     assert done["status"] == "succeeded", done.get("failure_reason")

@@ -71,7 +71,7 @@ def s3_faults():
 
 
 def test_a_30_entry_build_succeeds_first_time_through_injected_s3_faults(api, production, new_playlist,
-                                                                          wait_for_job, s3_faults):
+                                                                          wait_for_job, s3_faults, recorded_metrics):
     clip = sample_media.normalized_clip(CLIP_SECONDS, FPS, WIDTH, HEIGHT)
     shots = [production.new_shot() for _ in range(ENTRIES)]
     # Ready previews stored directly (one normalized clip): this test is about the build,
@@ -98,6 +98,8 @@ def test_a_30_entry_build_succeeds_first_time_through_injected_s3_faults(api, pr
     retried = [e for e in history if "RetryableBuildError" in json.dumps(e, default=str) and "Failed" in e["type"]]
     assert len(retried) >= 3
     assert not [e for e in history if e["type"] == "ExecutionFailed"]
+    # ... and counted: one BuildTransientErrors per step attempt that a fault cut short.
+    assert 3 <= sum(recorded_metrics("BuildTransientErrors")) <= len(faults.failed)
 
     movie = probe_movie(_download(done["id"]))
     assert movie.frame_count == ENTRIES * probe_movie(clip).frame_count

@@ -14,6 +14,8 @@ import functools
 
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError, ReadTimeoutError
 
+from chalicelib.observability import add_metric, logger
+
 # Error codes AWS documents as "try again": S3's, DynamoDB's and the generic throttling ones.
 TRANSIENT_CODES = frozenset({
     "500", "502", "503", "504", "InternalError", "InternalFailure", "ServiceUnavailable", "SlowDown",
@@ -65,6 +67,9 @@ def retryable_step(where):
                 if not is_transient(error):
                     raise
                 detail = str(error) if isinstance(error, RetryableBuildError) else describe(error)
+                add_metric("BuildTransientErrors")  # each one costs a retry of the step
+                logger.warning("transient error: the step will be retried", extra={"where": where(event),
+                                                                                     "error": detail})
                 # Raised on every attempt; the job reads the last one, once the retries are spent.
                 raise RetryableBuildError(f"{where(event)}: {detail}; a transient error that outlasted "
                                           "the retries") from error

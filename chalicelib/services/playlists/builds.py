@@ -159,6 +159,7 @@ def _measure_ended(build_job: dict) -> None:
     """BuildsSucceeded with its time and chunks, or BuildsFailed with its time."""
     started, ended = (datetime.datetime.fromisoformat(build_job[key]) for key in ("created_at", "ended_at"))
     seconds = (ended - started).total_seconds()
+    add_metric("BuildEntriesSkipped", len(build_job.get("skipped") or []))
     if build_job["status"] == "succeeded":
         add_metric("BuildsSucceeded")
         add_metric("BuildSeconds", seconds, MetricUnit.Seconds)
