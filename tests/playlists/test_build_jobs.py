@@ -4,8 +4,12 @@ import html
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import gazu
+
+from chalicelib.media import probe_movie
 from chalicelib.models import records
 from devstack import sample_media
+from devstack.demo import DEMO_PASSWORD
 from conftest import FPS, HEIGHT, WIDTH
 
 
@@ -99,3 +103,24 @@ def test_concurrent_build_requests_give_one_job_and_one_email(api, stack, demo, 
     assert len({job["id"], full["id"], after["id"]}) == 3
     for started in (full, after):
         assert wait_for_job(playlist["id"], started["id"])["status"] == "succeeded"
+
+
+def test_two_gazu_scripts_building_one_playlist_wait_on_one_job(api_url, production, make_preview, new_playlist,
+                                                                tmp_path):
+    shots = [production.new_shot() for _ in range(2)]
+    playlist = new_playlist(shots=[{"entity_id": s["id"], "preview_file_id": make_preview(production.task(s))["id"]}
+                                   for s in shots])
+    clients = []
+    for _ in range(2):
+        client = gazu.client.create_client(api_url)
+        gazu.log_in("manager@demo.reelbase.dev", DEMO_PASSWORD, client=client)
+        clients.append(client)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = list(pool.map(lambda c: gazu.playlist.build_playlist_movie(playlist, client=c), clients))
+    assert jobs[0]["id"] == jobs[1]["id"] and jobs[0]["status"] == "running"  # a job dict, not a 409 dict
+    # Both wait on it the way gazu does: the download answers 202 until the movie exists.
+    for n, client in enumerate(clients):
+        target = tmp_path / f"movie-{n}.mp4"
+        gazu.playlist.download_playlist_build(playlist, jobs[n], str(target), client=client)
+        assert probe_movie(str(target)).duration > 1.5
+    assert gazu.playlist.get_build_job(playlist, jobs[0], client=clients[0])["status"] == "succeeded"

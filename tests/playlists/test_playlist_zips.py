@@ -85,3 +85,27 @@ def test_a_zip_beyond_the_request_window_answers_202_then_arrives_through_gazu(
     # Ready now: the next request is the 302 straight away.
     again = api["manager"].get(path)
     assert again.status_code == 302 and storage.playlist_zip_prefix(playlist["id"]) in again.headers["Location"]
+
+
+def test_a_zip_that_cannot_be_made_says_why_and_is_tried_again(api, production, make_preview, new_playlist,
+                                                               zip_window):
+    shot = production.new_shot("SH300")
+    movie = make_preview(production.task(shot))
+    playlist = new_playlist(shots=[{"entity_id": shot["id"], "preview_file_id": movie["id"]}])
+    source_key = records.get(movie["id"])["pipeline"]["source_key"]
+    kept = storage.open_object(source_key).read()
+    storage.delete_keys([source_key])
+    path = f"/data/playlists/{playlist['id']}/download/zip"
+
+    assert api["manager"].get(path).status_code == 202
+    deadline = time.monotonic() + 30
+    while (answer := api["manager"].get(path)).status_code == 202 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert answer.status_code == 400, answer.text
+    assert "could not be made" in answer.json()["message"] and "missing from storage" in answer.json()["message"]
+
+    storage.put_bytes(source_key, kept, "video/mp4")  # put back: the next request makes it
+    deadline = time.monotonic() + 30
+    while (answer := api["manager"].get(path)).status_code == 202 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert answer.status_code == 302, answer.text

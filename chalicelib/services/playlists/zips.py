@@ -65,8 +65,9 @@ def _wait_for(key: str, seconds: float) -> bool:
 
 # --- one execution per archive ------------------------------------------------------
 # The claim names the execution making the archive. A request that finds it claimed
-# looks at that execution: running, it waits; ended without the archive (failed,
-# stopped), the claim is taken over by a compare-and-set and one request starts another.
+# looks at that execution: running, it waits; stopped (or gone) without the archive, the
+# claim is taken over by a compare-and-set and one request starts another; failed, one
+# request frees the claim and answers why (400), and the next one tries again.
 
 def _request_zip(key: str, files: list[list[str]]) -> None:
     claim_key = f"zip#{key}"
@@ -74,14 +75,20 @@ def _request_zip(key: str, files: list[list[str]]) -> None:
     if not records.claim(claim_key, execution):
         claim = records.get_record(f"claim#{claim_key}", consistent=True)
         owner = claim.body.get("owner") if claim else None
-        if owner and _still_making(owner, claim.body.get("updated_at") or claim.created_sort):
-            return
+        status = _execution_status(owner) if owner else None
+        if status == "RUNNING" or (owner and status is None and _recent(claim.body.get("updated_at")
+                                                                         or claim.created_sort)):
+            return  # being made (or about to be: its claim is written just before it starts)
+        failure = _failure_of(owner) if status == "FAILED" else None
 
         def take_over(claim: dict, seen=owner):
-            return {"owner": execution} if claim.get("owner") == seen else None
+            # After a failure the claim is only freed: this request reports it, the next tries again.
+            return {"owner": None if failure else execution} if claim.get("owner") == seen else None
 
         _, taken = records.transition(f"claim#{claim_key}", take_over, expected_kind="Claim")
-        if not taken:
+        if failure and taken:
+            raise Invalid(f"The ZIP of this playlist could not be made: {failure}")
+        if not taken or failure:
             return  # another request took it: its execution makes the archive
     # The list goes to S3 rather than into the execution's input: a long playlist's
     # would outgrow Step Functions' 256 KB payload limit.
@@ -93,22 +100,29 @@ def _request_zip(key: str, files: list[list[str]]) -> None:
     logger.info("zip requested", extra={"zip_key": key, "execution": execution, "files": len(files)})
 
 
-def _still_making(execution: str, claimed_at: str) -> bool:
-    status = _execution_status(execution)
-    if status is None:
-        # Claimed, and its execution about to start (the claim is written just before).
-        age = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.datetime.fromisoformat(claimed_at)
-        return age.total_seconds() < CLAIM_PENDING_SECONDS
-    # Ended without the archive (failed, stopped; or it was removed since): make it again.
-    # One that succeeded a moment ago just finds the archive there and stops.
-    return status == "RUNNING"
+def _recent(claimed_at: str) -> bool:
+    age = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.datetime.fromisoformat(claimed_at)
+    return age.total_seconds() < CLAIM_PENDING_SECONDS
+
+
+def _execution_arn(execution: str) -> str:
+    machine = settings().zip_state_machine_arn
+    return f"{machine.replace(':stateMachine:', ':execution:', 1)}:{execution}"
+
+
+def _failure_of(execution: str) -> str:
+    """What a failed execution's Lambda said (its errorMessage), for people."""
+    answer = aws.client("stepfunctions").describe_execution(executionArn=_execution_arn(execution))
+    try:
+        return json.loads(answer.get("cause") or "{}").get("errorMessage") or answer.get("error") or "unknown error"
+    except (ValueError, AttributeError):
+        return answer.get("cause") or answer.get("error") or "unknown error"
 
 
 def _execution_status(execution: str) -> str | None:
-    machine = settings().zip_state_machine_arn
-    arn = f"{machine.replace(':stateMachine:', ':execution:', 1)}:{execution}"
+    """RUNNING, SUCCEEDED, FAILED, ...; None when it is not there (yet)."""
     try:
-        return aws.client("stepfunctions").describe_execution(executionArn=arn)["status"]
+        return aws.client("stepfunctions").describe_execution(executionArn=_execution_arn(execution))["status"]
     except aws.client("stepfunctions").exceptions.ExecutionDoesNotExist:
         return None  # claimed, not started yet (or long gone)
 
@@ -188,15 +202,27 @@ def write_zip(files: list[list[str]], key: str) -> None:
     archive = ZipStream(compress_type=ZIP_STORED)
     used = set()
     for source, name in files:
-        archive.add(_object_chunks(source), _unique(name, used))
+        archive.add(_object_chunks(source, name), _unique(name, used))
     # Buffered: boto3 takes a short read for a short part, and S3 refuses parts under 5 MiB.
     reader = io.BufferedReader(_IterableReader(iter(archive)), buffer_size=READ_BYTES)
     storage.upload_stream(reader, key, "application/zip")
 
 
-def _object_chunks(key: str):
+def _object_chunks(key: str, name: str):
     # A generator: the object is only opened when the archive reaches it.
-    yield from storage.open_object(key).iter_chunks(READ_BYTES)
+    from botocore.exceptions import ClientError
+
+    try:
+        body = storage.open_object(key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            raise ZipFailed(f"The file of {name} is missing from storage") from error
+        raise
+    yield from body.iter_chunks(READ_BYTES)
+
+
+class ZipFailed(Exception):
+    """The archive cannot be made; the message is what the requester reads."""
 
 
 def _unique(name: str, used: set) -> str:
