@@ -42,7 +42,7 @@ def start_build(caller: Caller, playlist_id: str, full: bool = False) -> dict:
     playlist = data.require("Playlist", playlist_id)
     project = data.require_project(playlist["project_id"])
     auth.check_playlist_manage(caller, project)
-    parameters = {"full": full}
+    parameters = parameters_of({"full": full})
     build_job_id = records.new_id()
     running = _claim(_claim_key(playlist_id, parameters), build_job_id)
     if running is not None:
@@ -77,6 +77,14 @@ def start_build(caller: Caller, playlist_id: str, full: bool = False) -> dict:
 # parameters. The first request writes it and starts the job; the others read it and
 # answer that job. A claim whose job has ended (or was deleted) is taken over by a
 # compare-and-set, so exactly one of the requests racing for it starts the next job.
+
+# The job fields that make two builds of one playlist different builds.
+BUILD_PARAMETERS = ("full",)
+
+
+def parameters_of(fields: dict) -> dict:
+    return {name: fields.get(name) for name in BUILD_PARAMETERS}
+
 
 def _claim_key(playlist_id: str, parameters: dict) -> str:
     return "build#" + playlist_id + "".join(f"#{name}={parameters[name]}" for name in sorted(parameters))
@@ -124,7 +132,7 @@ def _release(playlist_id: str, parameters: dict, build_job_id: str) -> None:
 
 def _release_job(build_job: dict) -> None:
     try:
-        _release(build_job["playlist_id"], {"full": bool(build_job.get("full"))}, build_job["id"])
+        _release(build_job["playlist_id"], parameters_of(build_job), build_job["id"])
     except Exception:  # a stale claim is taken over by the next request anyway
         logger.exception("build claim not released", extra={"build_job_id": build_job["id"]})
 
