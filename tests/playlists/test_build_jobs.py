@@ -10,7 +10,6 @@ from chalicelib.media import probe_movie
 from chalicelib.models import records
 from devstack import sample_media
 from devstack.demo import DEMO_PASSWORD
-from conftest import FPS, HEIGHT, WIDTH
 
 
 def emails_about(stack, address: str, text: str) -> list[dict]:
@@ -34,8 +33,8 @@ def test_skipped_entries_are_listed_on_the_job_and_in_the_email(api, stack, demo
     movie_shot, picture_shot, broken_shot, processing_shot, empty_shot = [production.new_shot() for _ in range(5)]
     movie = make_preview(production.task(movie_shot))
     picture = make_preview(production.task(picture_shot), extension="png")
-    broken = sample_media.add_ready_preview(production.task(broken_shot),
-                                            sample_media.normalized_clip(1, FPS, WIDTH, HEIGHT), status="broken")
+    clip = sample_media.normalized_clip(1, *sample_media.project_canvas(production.project))
+    broken = sample_media.add_ready_preview(production.task(broken_shot), clip, status="broken")
     processing = add_preview(production.task(processing_shot))
     playlist = new_playlist(name="Mixed", shots=[
         {"entity_id": movie_shot["id"], "preview_file_id": movie["id"]},

@@ -13,7 +13,6 @@ from chalicelib import aws, storage
 from chalicelib.media import probe_movie
 from chalicelib.services.playlists import build_errors, builds
 from devstack import provision, sample_media
-from conftest import FPS, HEIGHT, WIDTH
 
 ENTRIES = 30
 CLIP_SECONDS = 0.4  # 10 frames at 25 fps
@@ -72,7 +71,7 @@ def s3_faults():
 
 def test_a_30_entry_build_succeeds_first_time_through_injected_s3_faults(api, production, new_playlist,
                                                                           wait_for_job, s3_faults, recorded_metrics):
-    clip = sample_media.normalized_clip(CLIP_SECONDS, FPS, WIDTH, HEIGHT)
+    clip = sample_media.normalized_clip(CLIP_SECONDS, *sample_media.project_canvas(production.project))
     shots = [production.new_shot() for _ in range(ENTRIES)]
     # Ready previews stored directly (one normalized clip): this test is about the build,
     # and 30 runs of the preview pipeline would only slow it down.

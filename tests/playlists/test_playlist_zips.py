@@ -16,7 +16,6 @@ from chalicelib.media.ffmpeg import ffmpeg_binary
 from chalicelib.models import records
 from devstack import sample_media
 from devstack.demo import DEMO_PASSWORD
-from conftest import FPS, HEIGHT, WIDTH
 
 
 @pytest.fixture
@@ -29,9 +28,9 @@ def zip_window(monkeypatch):
     settings.cache_clear()
 
 
-def as_mov(seconds: float, pattern: int) -> str:
+def as_mov(project: dict, seconds: float, pattern: int) -> str:
     """A QuickTime upload: the same streams in a .mov (the pipeline keeps it as uploaded)."""
-    source = sample_media.source_clip(seconds, FPS, WIDTH, HEIGHT, sample_media.PATTERNS[pattern])
+    source = sample_media.source_clip(seconds, *sample_media.project_canvas(project), sample_media.PATTERNS[pattern])
     target = source.replace(".mp4", ".mov")
     subprocess.run([ffmpeg_binary(), "-nostdin", "-loglevel", "error", "-y", "-i", source, "-c", "copy", target],
                    check=True)
@@ -45,7 +44,8 @@ def uploaded(preview: dict) -> bytes:
 def test_a_zip_beyond_the_request_window_answers_202_then_arrives_through_gazu(
         api, api_url, demo, production, make_preview, new_playlist, zip_window, tmp_path, unique):
     take, board = production.new_shot("SH200"), production.new_shot("SH210")
-    movie = sample_media.upload_preview(demo["people"]["manager"], production.task(take), as_mov(2, 1))
+    mov = as_mov(production.project, 2, 1)
+    movie = sample_media.upload_preview(demo["people"]["manager"], production.task(take), mov)
     picture = make_preview(production.task(board), extension="png")
     sheet = make_preview(production.task(board), revision=picture["revision"], position=2, seconds=1, pattern=3)
     playlist = new_playlist(name=unique("Client Pack"), shots=[
