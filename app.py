@@ -17,7 +17,8 @@ from chalicelib.api import (
     zype_routes,
 )
 from chalicelib.config import settings
-from chalicelib.services.playlists import build_pipeline
+from chalicelib.services.playlists import build_pipeline, zips
+from chalicelib.services.playlists.build_errors import retryable_step
 from chalicelib.services.previews import pipeline, sweep
 
 # Chalice's own log is the logger named after the app, which is also Powertools' logger
@@ -84,21 +85,36 @@ def sweep_previews(event):
 
 # --- the playlist movie build's states (infra/resources.yaml: PlaylistMovieStateMachine) ---
 
+# A transient AWS failure leaves each as RetryableBuildError, which the state machine
+# retries (build_errors); the text says which step, part or entry it was.
+
 @app.lambda_function(name="plan_build")
+@retryable_step(lambda event: "Planning the movie")
 def plan_build(event, context):
     return build_pipeline.plan(event)
 
 
 @app.lambda_function(name="build_chunk")
+@retryable_step(lambda event: f"Part {event['index'] + 1} of the movie")
 def build_chunk(event, context):
     return build_pipeline.build_chunk(event)
 
 
 @app.lambda_function(name="join_build")
+@retryable_step(lambda event: "Joining the parts of the movie")
 def join_build(event, context):
     return build_pipeline.join(event)
 
 
 @app.lambda_function(name="fail_build")
+@retryable_step(lambda event: "Recording the failure")
 def fail_build(event, context):
     return build_pipeline.fail(event)
+
+
+# --- playlist ZIPs, made outside the request (infra/resources.yaml: PlaylistZipStateMachine) ---
+
+@app.lambda_function(name="make_zip")
+@retryable_step(lambda event: "Making the ZIP")
+def make_zip(event, context):
+    return zips.make_zip(event)

@@ -31,6 +31,8 @@ class Settings:
     public_web_url: str
     build_state_machine_arn: str
     build_chunk_size: int
+    zip_state_machine_arn: str
+    zip_request_seconds: int
     email_link_seconds: int
 
 
@@ -70,6 +72,10 @@ def settings() -> Settings:
         public_web_url=os.environ.get("PUBLIC_WEB_URL", ""),
         build_state_machine_arn=os.environ.get("BUILD_STATE_MACHINE_ARN", ""),
         build_chunk_size=max(1, _int("BUILD_CHUNK_SIZE", 10)),
+        zip_state_machine_arn=os.environ.get("ZIP_STATE_MACHINE_ARN", ""),
+        # How long a ZIP request waits for the archive before answering 202: well inside
+        # API Gateway's 29 s.
+        zip_request_seconds=max(0, _int("ZIP_REQUEST_SECONDS", 20)),
         # SigV4 presigned URLs live at most 7 days; emailed links should last that long.
         email_link_seconds=_int("EMAIL_LINK_SECONDS", 7 * 24 * 3600),
     )

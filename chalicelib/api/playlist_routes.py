@@ -2,7 +2,7 @@
 notifications, ZIPs and movie build jobs (gazu.playlist.*)."""
 from chalice import Blueprint
 
-from chalicelib.api.http import created, no_content, redirect, route, still_processing
+from chalicelib.api.http import created, link, no_content, redirect, route, still_processing
 from chalicelib.services.playlists import builds, notifications, playlists, temp, zips
 
 blueprint = Blueprint(__name__)
@@ -80,7 +80,8 @@ def notify_clients(request, playlist_id):
 
 @route(blueprint, "/data/playlists/{playlist_id}/download/zip")
 def download_zip(request, playlist_id):
-    return redirect(zips.zip_link(request.caller, playlist_id))
+    # 302 to the archive, or 202 with Retry-After while it is being made (gazu waits).
+    return link(zips.zip_link(request.caller, playlist_id))
 
 
 # --- movie builds -------------------------------------------------------------------

@@ -185,3 +185,20 @@ def event_log(stack):
 
 def object_exists(key: str) -> bool:
     return storage.head(key) is not None
+
+
+@pytest.fixture
+def recorded_metrics(monkeypatch):
+    """Every metric the app adds while the test runs (in this process, as the local
+    stack runs the app): recorded_metrics(name) -> its values."""
+    from chalicelib import observability
+
+    recorded: list[tuple[str, float]] = []
+    add = observability.metrics.add_metric
+
+    def spy(name, unit, value, **kwargs):
+        recorded.append((name, value))
+        return add(name=name, unit=unit, value=value, **kwargs)
+
+    monkeypatch.setattr(observability.metrics, "add_metric", spy)
+    return lambda name: [value for metric, value in list(recorded) if metric == name]

@@ -96,7 +96,7 @@ def test_the_wildcard_check_sees_every_spelling():
 def test_each_function_has_its_own_role_logging_only_to_its_log_group(packaged):
     functions = _functions(packaged)
     assert set(functions) == {"APIHandler", "NormalizePreview", "PreviewImages", "SweepPreviews", "PlanBuild",
-                              "BuildChunk", "JoinBuild", "FailBuild"}
+                              "BuildChunk", "JoinBuild", "FailBuild", "MakeZip"}
     roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()]
     assert len(set(roles)) == len(roles)
     assert "DefaultRole" not in packaged["Resources"]

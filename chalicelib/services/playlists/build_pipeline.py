@@ -19,14 +19,15 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 from botocore.exceptions import ClientError
+from pynamodb.exceptions import PynamoDBException
 
-from chalicelib import emails, storage
+from chalicelib import storage
 from chalicelib.config import settings
 from chalicelib.errors import Conflict
 from chalicelib.media import MediaError, concat_movies
 from chalicelib.models import records
 from chalicelib.observability import logger
-from chalicelib.services.playlists import builds, entry_previews
+from chalicelib.services.playlists import build_errors, builds, entry_previews, notifications
 from chalicelib.services.playlists.build_states import (
     ChunkInput,
     ChunkOutput,
@@ -37,7 +38,6 @@ from chalicelib.services.playlists.build_states import (
     PlanInput,
     PlanOutput,
 )
-from chalicelib.services.production import names
 from chalicelib.services.production.canvas import build_canvas
 
 # Part of every chunk's key: bump it when chunks are made differently, so that chunks
@@ -58,7 +58,9 @@ def plan(event: PlanInput) -> PlanOutput:
     project = records.get(build_job["project_id"])
     if playlist is None or project is None:
         raise BuildFailed("The playlist no longer exists")
-    movies = playlist_movies(playlist, project)
+    selection = entry_previews.movie_entries(playlist, project)
+    movies = selection.movies
+    records.update(build_job["id"], selection.on_job())  # what is left out, and why, before anything fails
     if not movies:
         raise BuildFailed(f"The playlist {playlist['name']} has no ready movie preview to build a movie from")
     canvas = build_canvas(project, movies[0])._asdict()
@@ -83,21 +85,6 @@ def plan(event: PlanInput) -> PlanOutput:
     logger.info("build planned", extra={"build_job_id": build_job["id"], "movies": len(movies),
                                         "chunks": len(chunks)})
     return PlanOutput(chunks=[chunk["index"] for chunk in chunks])
-
-
-def playlist_movies(playlist: dict, project: dict) -> list[dict]:
-    """The movie each entry shows, in order: entries showing a picture, or a movie that
-    is not ready, are left out (Zou builds only mp4 entries)."""
-    entries = playlist.get("shots") or []
-    catalog = entry_previews.load([entry_previews.entry_entity_id(e) for e in entries],
-                                     [*(project.get("task_types") or []), playlist.get("task_type_id")])
-    preferred = entry_previews.playlist_task_types(playlist, project, catalog.task_types)
-    movies = []
-    for entry in entries:
-        preview = entry_previews.shown_preview(catalog, entry, preferred)
-        if preview and preview.get("extension") == "mp4" and preview.get("status") in (None, "ready"):
-            movies.append(preview)
-    return movies
 
 
 def _content_key(inputs: list[dict], canvas: dict, full: bool, finished: bool) -> str:
@@ -154,6 +141,9 @@ def _download(keys: list[str], work_dir: str, labels: list[str]) -> list[str]:
         try:
             storage.download_file(keys[n], paths[n])
         except ClientError as error:
+            if build_errors.is_transient(error):
+                raise build_errors.RetryableBuildError(
+                    f"The movie of preview {labels[n]} could not be read: {build_errors.describe(error)}") from error
             raise BuildFailed(f"The movie of preview {labels[n]} is missing from storage") from error
 
     with ThreadPoolExecutor(max_workers=max(1, min(DOWNLOAD_THREADS, len(keys)))) as pool:
@@ -162,13 +152,14 @@ def _download(keys: list[str], work_dir: str, labels: list[str]) -> list[str]:
 
 
 def _count_chunk(build_job_id: str, reused: bool) -> None:
-    # Progress is for people watching the job; a lost count must not fail the build.
+    # Progress is for people watching the job; a lost count must not fail the build
+    # (nor, raised after the chunk is stored, make a retried attempt count it twice).
     try:
         records.update(build_job_id, lambda job: {
             "chunks_done": (job.get("chunks_done") or 0) + 1,
             "chunks_reused": (job.get("chunks_reused") or 0) + (1 if reused else 0)},
             expected_kind="BuildJob", attempts=50)
-    except Conflict:
+    except (Conflict, ClientError, PynamoDBException):
         logger.warning("chunk progress not counted", extra={"build_job_id": build_job_id})
 
 
@@ -196,11 +187,11 @@ def join(event: JoinInput) -> JoinOutput:
             duration = joined.info.duration
     size = (storage.head(out_key) or {}).get("size")
     build_job = builds.finish(build_job_id, "succeeded", {"duration": round(duration, 3), "file_size": size})
-    storage.delete_prefix(storage.build_scratch_prefix(build_job_id))
+    _clean_up(storage.delete_prefix, storage.build_scratch_prefix(build_job_id))
     if build_job is None or build_job["status"] != "succeeded":
         storage.delete_keys([out_key])  # deleted (or ended) while it was being built
         return JoinOutput(build_job_id=build_job_id, status="discarded")
-    _email_without_failing(_email_success, build_job)
+    notifications.email_build_outcome(build_job)
     return JoinOutput(build_job_id=build_job_id, status="succeeded")
 
 
@@ -210,13 +201,22 @@ def fail(event: FailInput) -> FailOutput:
     build_job_id = event["build_job_id"]
     reason = failure_reason(event.get("error") or {})
     build_job = builds.finish(build_job_id, "failed", {"failure_reason": reason})
-    storage.delete_prefix(storage.build_scratch_prefix(build_job_id))
+    _clean_up(storage.delete_prefix, storage.build_scratch_prefix(build_job_id))
     if build_job is not None and build_job["status"] == "failed":
         # Only a job this call failed loses its movie: a job that already succeeded keeps it.
-        storage.delete_keys([storage.playlist_build_key(build_job_id)])
-        _email_without_failing(_email_failure, build_job)
+        _clean_up(storage.delete_keys, [storage.playlist_build_key(build_job_id)])
+        notifications.email_build_outcome(build_job)
     logger.info("build failed", extra={"build_job_id": build_job_id, "reason": reason})
     return FailOutput(build_job_id=build_job_id, status="failed", failure_reason=reason)
+
+
+def _clean_up(remove, what) -> None:
+    """Once the job has ended nothing may raise: a retried step would end it again and
+    email twice. What is left behind is logged (the bucket's lifecycle expires scratch)."""
+    try:
+        remove(what)
+    except Exception:
+        logger.exception("build objects not removed", extra={"objects": str(what)})
 
 
 def failure_reason(error: dict) -> str:
@@ -227,7 +227,7 @@ def failure_reason(error: dict) -> str:
     except ValueError:
         cause = {"errorMessage": error.get("Cause")}
     message = cause.get("errorMessage") if isinstance(cause, dict) else None
-    if name in ("BuildFailed", "MediaError") and message:
+    if name in ("BuildFailed", "MediaError", "RetryableBuildError") and message:
         return message
     if name == "States.Timeout":
         return "The build took too long"
@@ -239,47 +239,3 @@ def _running_job(build_job_id: str) -> dict:
     if build_job is None or build_job.get("type") != "BuildJob":
         raise BuildFailed("The build job no longer exists")
     return build_job
-
-
-# --- emails ------------------------------------------------------------------------------
-
-def _requester_and_playlist(build_job: dict) -> tuple[dict | None, dict, dict]:
-    related = records.batch_get([build_job.get("created_by"), build_job["playlist_id"], build_job["project_id"]])
-    return related.get(build_job.get("created_by")), related.get(build_job["playlist_id"]) or {}, \
-        related.get(build_job["project_id"]) or {}
-
-
-def _email_without_failing(send, build_job: dict) -> None:
-    """The job's outcome is recorded before the email goes out; SES refusing it (an
-    unverified address, a sending quota) must not turn a finished build into a failed one."""
-    from botocore.exceptions import ClientError
-
-    try:
-        send(build_job)
-    except ClientError:
-        logger.exception("build email not sent", extra={"build_job_id": build_job["id"]})
-
-
-def _email_success(build_job: dict) -> None:
-    person, playlist, project = _requester_and_playlist(build_job)
-    if not person or not person.get("email"):
-        return
-    links = [("Download Playlist Build (.mp4)", builds.movie_link(build_job, expires=settings().email_link_seconds))]
-    if settings().public_api_url:
-        api_route = f"{settings().public_api_url}/data/playlists/{playlist.get('id')}/jobs/{build_job['id']}/build/mp4"
-        links.append(("Through the API, with your token", api_route))
-    studio_name = names.organisation_name(project.get("studio_id"))
-    emails.send(person["email"], f"{studio_name} - Kitsu: playlist download", [
-        f"Hello {person.get('first_name', '')},",
-        f"Your playlist {playlist.get('name', '')} of {project.get('name', '')} build is available:"], links)
-
-
-def _email_failure(build_job: dict) -> None:
-    person, playlist, project = _requester_and_playlist(build_job)
-    if not person or not person.get("email"):
-        return
-    reason = build_job.get("failure_reason")
-    studio_name = names.organisation_name(project.get("studio_id"))
-    emails.send(person["email"], f"{studio_name} - Kitsu: playlist build failed", [
-        f"Hello {person.get('first_name', '')},",
-        f"The build of your playlist {playlist.get('name', '')} of {project.get('name', '')} failed: {reason}"])

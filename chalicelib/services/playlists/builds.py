@@ -6,18 +6,21 @@ the progress of its chunks (`chunks_done` of `chunks_total`, `chunks_reused` of 
 taken from earlier builds) and, when it failed, `failure_reason`."""
 import datetime
 import json
+import time
 from dataclasses import dataclass
 
 from chalicelib import auth, aws, events, storage
 from chalicelib.auth import Caller
 from chalicelib.config import settings
-from chalicelib.errors import Invalid, NotFound
+from chalicelib.errors import Conflict, Invalid, NotFound
 from chalicelib.models import records
 from chalicelib.observability import MetricUnit, add_metric, logger
 from chalicelib.services.playlists.build_states import BuildInput
 from chalicelib.services.production import data, names
 
 BUILD_RETRY_AFTER = 3  # seconds gazu waits before asking again for a running build
+CLAIM_ATTEMPTS = 8
+CLAIM_PENDING_SECONDS = 5.0  # a claim's job is created right after it
 
 
 @dataclass(frozen=True)
@@ -33,15 +36,29 @@ def present(build_job: dict) -> dict:
 
 
 def start_build(caller: Caller, playlist_id: str, full: bool = False) -> dict:
-    """GET|POST data/playlists/{id}/build/mp4: a `running` job, built in the background."""
+    """GET|POST data/playlists/{id}/build/mp4: a `running` job, built in the background.
+    While a build of the playlist with the same parameters runs, that job is the answer
+    (same id): gazu waits on it like on a new one, and nothing is built or emailed twice."""
     playlist = data.require("Playlist", playlist_id)
     project = data.require_project(playlist["project_id"])
     auth.check_playlist_manage(caller, project)
-    build_job = records.create("BuildJob", {
-        "status": "running", "job_type": "movie", "playlist_id": playlist_id, "project_id": project["id"],
-        "created_by": caller.id, "ended_at": None, "full": full, "chunks_total": 0, "chunks_done": 0,
-        "chunks_reused": 0, "failure_reason": None}, project_id=project["id"], parent_id=playlist_id,
-        held_by=playlist_id)
+    parameters = parameters_of({"full": full})
+    build_job_id = records.new_id()
+    running = _claim(_claim_key(playlist_id, parameters), build_job_id)
+    if running is not None:
+        add_metric("BuildsJoined")
+        logger.info("build already running", extra={"build_job_id": running["id"], "playlist_id": playlist_id})
+        return running
+    try:
+        build_job = records.create("BuildJob", {
+            "id": build_job_id, "status": "running", "job_type": "movie", "playlist_id": playlist_id,
+            "project_id": project["id"], "created_by": caller.id, "ended_at": None, **parameters,
+            "chunks_total": 0, "chunks_done": 0, "chunks_reused": 0, "failure_reason": None},
+            project_id=project["id"], parent_id=playlist_id, held_by=playlist_id)
+    except Exception:
+        _release(playlist_id, parameters, build_job_id)
+        raise
+    add_metric("BuildsStarted")
     events.publish("build-job:new", {"build_job_id": build_job["id"], "playlist_id": playlist_id,
                                      "created_at": build_job["created_at"]}, project["id"])
     try:
@@ -53,6 +70,71 @@ def start_build(caller: Caller, playlist_id: str, full: bool = False) -> dict:
         finish(build_job["id"], "failed", {"failure_reason": f"The build could not be started: {error}"})
         raise
     return build_job
+
+
+# --- one build at a time per playlist and parameters ----------------------------------
+# A claim (records.claim: a conditional put) names the job building a playlist with some
+# parameters. The first request writes it and starts the job; the others read it and
+# answer that job. A claim whose job has ended (or was deleted) is taken over by a
+# compare-and-set, so exactly one of the requests racing for it starts the next job.
+
+# The job fields that make two builds of one playlist different builds.
+BUILD_PARAMETERS = ("full",)
+
+
+def parameters_of(fields: dict) -> dict:
+    return {name: fields.get(name) for name in BUILD_PARAMETERS}
+
+
+def _claim_key(playlist_id: str, parameters: dict) -> str:
+    return "build#" + playlist_id + "".join(f"#{name}={parameters[name]}" for name in sorted(parameters))
+
+
+def _claim(key: str, build_job_id: str) -> dict | None:
+    """None when `build_job_id` may start; else the running job to answer."""
+    for _ in range(CLAIM_ATTEMPTS):
+        if records.claim(key, build_job_id):
+            return None
+        owner = records.claim_owner(key)
+        running = _running_job(owner) if owner else None
+        if running is not None:
+            return running
+
+        def take_over(claim: dict, seen=owner):
+            return {"owner": build_job_id} if claim.get("owner") == seen else None
+
+        _, taken = records.transition(f"claim#{key}", take_over, expected_kind="Claim")
+        if taken:
+            return None
+    raise Conflict("Builds of this playlist are being started by other requests; try again")
+
+
+def _running_job(build_job_id: str) -> dict | None:
+    """The claimed job while it runs. Its claim is written just before it, so a job not
+    there yet is waited for a moment before the claim counts as stale."""
+    deadline = time.monotonic() + CLAIM_PENDING_SECONDS
+    while True:
+        build_job = records.get_record(build_job_id, consistent=True)
+        if build_job is not None:
+            return build_job.body if build_job.body.get("status") == "running" else None
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.05)
+
+
+def _release(playlist_id: str, parameters: dict, build_job_id: str) -> None:
+    """The job no longer runs: the next request may start another (kept if another took it)."""
+    def free(claim: dict):
+        return {"owner": None} if claim.get("owner") == build_job_id else None
+
+    records.transition(f"claim#{_claim_key(playlist_id, parameters)}", free, expected_kind="Claim")
+
+
+def _release_job(build_job: dict) -> None:
+    try:
+        _release(build_job["playlist_id"], parameters_of(build_job), build_job["id"])
+    except Exception:  # a stale claim is taken over by the next request anyway
+        logger.exception("build claim not released", extra={"build_job_id": build_job["id"]})
 
 
 def execution_arn(build_job_id: str) -> str:
@@ -74,6 +156,7 @@ def finish(build_job_id: str, status: str, extra: dict) -> dict | None:
 
     updated = records.update(build_job_id, end, expected_kind="BuildJob", attempts=50)
     if updated is not None and ended:
+        _release_job(updated)
         events.publish("build-job:update", {"build_job_id": build_job_id, "playlist_id": updated["playlist_id"],
                                             "status": updated["status"]}, updated["project_id"])
         _measure_ended(updated)
@@ -84,6 +167,7 @@ def _measure_ended(build_job: dict) -> None:
     """BuildsSucceeded with its time and chunks, or BuildsFailed with its time."""
     started, ended = (datetime.datetime.fromisoformat(build_job[key]) for key in ("created_at", "ended_at"))
     seconds = (ended - started).total_seconds()
+    add_metric("BuildEntriesSkipped", len(build_job.get("skipped") or []))
     if build_job["status"] == "succeeded":
         add_metric("BuildsSucceeded")
         add_metric("BuildSeconds", seconds, MetricUnit.Seconds)
@@ -134,6 +218,8 @@ def remove_build_job(build_job: dict) -> None:
         except Exception:
             logger.exception("build not stopped", extra={"build_job_id": build_job["id"]})
     records.delete(build_job["id"])
+    if build_job.get("status") == "running":
+        _release_job(build_job)
     storage.delete_keys([storage.playlist_build_key(build_job["id"])])
     storage.delete_prefix(storage.build_scratch_prefix(build_job["id"]))
     events.publish("build-job:delete", {"build_job_id": build_job["id"], "playlist_id": build_job["playlist_id"]},

@@ -161,3 +161,63 @@ def with_previews(entries: list[dict], catalog: Catalog, preferred: list[str]) -
             })
         shaped.append(out)
     return shaped
+
+
+# --- what a movie build takes from the entries -------------------------------------
+
+# Zou's picture extensions (uploads of these become pictures, not movies).
+PICTURE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "tif", "tiff", "bmp", "exr", "psd"})
+
+
+@dataclass
+class MovieEntries:
+    """The movies a build joins, in entry order, and every entry it leaves out with why:
+    `picture`, `document`, `broken`, `still processing` or `no preview` (nothing is
+    dropped silently: the job lists them and its email says so)."""
+    movies: list[dict]
+    skipped: list[dict]
+    entry_count: int
+
+    def on_job(self) -> dict:
+        return {"entry_count": self.entry_count, "movie_count": len(self.movies), "skipped": self.skipped}
+
+
+def skip_reason(preview: dict | None) -> str | None:
+    """Why an entry showing `preview` has no place in a movie (None: it has one)."""
+    if preview is None:
+        return "no preview"
+    if preview.get("status") == "broken":
+        return "broken"
+    if preview.get("status") not in (None, "ready"):
+        return "still processing"
+    extension = (preview.get("extension") or "").lower()
+    if extension == "mp4":
+        return None
+    return "picture" if extension in PICTURE_EXTENSIONS else "document"
+
+
+def movie_entries(playlist: dict, project: dict) -> MovieEntries:
+    entries = playlist.get("shots") or []
+    catalog = load([entry_entity_id(e) for e in entries],
+                   [*(project.get("task_types") or []), playlist.get("task_type_id")])
+    preferred = playlist_task_types(playlist, project, catalog.task_types)
+    movies, skipped = [], []
+    for position, entry in enumerate(entries, start=1):
+        preview = shown_preview(catalog, entry, preferred)
+        reason = skip_reason(preview)
+        if reason is None:
+            movies.append(preview)
+        else:
+            skipped.append({"position": position, "entity_id": entry_entity_id(entry),
+                            "preview_file_id": (preview or {}).get("id"), "reason": reason})
+    if skipped:
+        entities = records.batch_get([s["entity_id"] for s in skipped])
+        for item in skipped:
+            item["entity_name"] = (entities.get(item["entity_id"]) or {}).get("name")
+    return MovieEntries(movies, skipped, len(entries))
+
+
+def skipped_summary(skipped: list[dict]) -> str:
+    """`SH002 (picture), SH003 (broken)`: the entries a build left out, for people."""
+    return ", ".join(f"{item.get('entity_name') or 'entry ' + str(item['position'])} ({item['reason']})"
+                     for item in skipped)
