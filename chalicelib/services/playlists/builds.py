@@ -32,15 +32,20 @@ def present(build_job: dict) -> dict:
     return {"id": build_job["id"], "status": build_job["status"], "created_at": build_job["created_at"]}
 
 
-def start_build(caller: Caller, playlist_id: str, full: bool = False) -> dict:
-    """GET|POST data/playlists/{id}/build/mp4: a `running` job, built in the background."""
+def start_build(caller: Caller, playlist_id: str, full: bool = False, quality: str | None = None) -> dict:
+    """GET|POST data/playlists/{id}/build/mp4: a `running` job, built in the background.
+
+    `quality`: "full" (the default, and what gazu's `full=true` asks for) builds from the
+    full-definition renditions; "web" from the low-definition ones, small and quick."""
+    if quality not in (None, "full", "web"):
+        raise Invalid(f"quality must be full or web, not {quality}")
     playlist = data.require("Playlist", playlist_id)
     project = data.require_project(playlist["project_id"])
     auth.check_playlist_manage(caller, project)
     build_job = records.create("BuildJob", {
         "status": "running", "job_type": "movie", "playlist_id": playlist_id, "project_id": project["id"],
-        "created_by": caller.id, "ended_at": None, "full": full, "chunks_total": 0, "chunks_done": 0,
-        "chunks_reused": 0, "failure_reason": None}, project_id=project["id"], parent_id=playlist_id,
+        "created_by": caller.id, "ended_at": None, "full": full, "quality": quality or "full", "chunks_total": 0,
+        "chunks_done": 0, "chunks_reused": 0, "failure_reason": None}, project_id=project["id"], parent_id=playlist_id,
         held_by=playlist_id)
     events.publish("build-job:new", {"build_job_id": build_job["id"], "playlist_id": playlist_id,
                                      "created_at": build_job["created_at"]}, project["id"])
