@@ -64,7 +64,7 @@ def reference_decoder_config(video_format: VideoFormat, work_dir: str) -> bytes:
 
 def copyable(track: mp4box.Track, video_format: VideoFormat, frames: int, decoder_config: bytes) -> str | None:
     """Why this video track cannot be copied into the build as it is, or None."""
-    if track.codec != "avc1" or track.decoder_config != decoder_config:
+    if track.codec != "avc1" or mp4box.decoding_config(track.decoder_config) != mp4box.decoding_config(decoder_config):
         return "its encoding differs from the build's"
     if track.sample_count != frames:
         return f"it has {track.sample_count} frames, the timeline {frames}"

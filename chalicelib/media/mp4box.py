@@ -110,3 +110,85 @@ def _track(trak: bytes) -> Track:
             decoder_config = _find(entry[78:], [b"avcC"]) or b""
     return Track(kind=handler[8:12].decode("latin-1"), timescale=timescale, sample_count=sample_count,
                  duration_ticks=duration, codec=codec, decoder_config=decoder_config)
+
+
+def decoding_config(avcc: bytes) -> bytes:
+    """What of an avcC decides how pictures decode: profile, level, every SPS field before
+    the VUI, and the PPS. The VUI (colour description, timing) is the source's and changes
+    no picture; copied streams keep theirs in band. Unparsable configs are kept whole."""
+    try:
+        sps, pps = _parameter_sets(avcc)
+        return _sps_core(sps) + b"|" + pps
+    except (IndexError, ValueError):
+        return avcc
+
+
+def _parameter_sets(avcc: bytes) -> tuple[bytes, bytes]:
+    if len(avcc) < 7 or avcc[0] != 1:
+        raise ValueError("not an avcC")
+    offset, sets = 5, []
+    for count_mask in (0x1F, 0xFF):
+        count = avcc[offset] & count_mask
+        offset += 1
+        for _ in range(count):
+            length = int.from_bytes(avcc[offset:offset + 2], "big")
+            sets.append((count_mask, avcc[offset + 2:offset + 2 + length]))
+            offset += 2 + length
+    spss = [unit for mask, unit in sets if mask == 0x1F]
+    ppss = [unit for mask, unit in sets if mask == 0xFF]
+    if len(spss) != 1 or len(ppss) != 1:
+        raise ValueError("one SPS and one PPS expected")
+    return spss[0], ppss[0]
+
+
+class _Bits:
+    def __init__(self, rbsp: bytes):
+        self.bits, self.position = int.from_bytes(rbsp, "big"), 0
+        self.size = len(rbsp) * 8
+
+    def u(self, count: int) -> int:
+        if self.position + count > self.size:
+            raise IndexError("past the end of the SPS")
+        self.position += count
+        return (self.bits >> (self.size - self.position)) & ((1 << count) - 1)
+
+    def ue(self) -> int:
+        zeros = 0
+        while self.u(1) == 0:
+            zeros += 1
+        return (1 << zeros) - 1 + (self.u(zeros) if zeros else 0)
+
+
+def _sps_core(sps: bytes) -> bytes:
+    # Emulation prevention bytes (00 00 03) are not part of the syntax.
+    rbsp = sps[1:].replace(b"\x00\x00\x03", b"\x00\x00")
+    bits = _Bits(rbsp)
+    profile = bits.u(8)
+    bits.u(16)  # constraint flags, level
+    bits.ue()
+    if profile in (100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135):
+        if bits.ue() == 3:
+            bits.u(1)
+        bits.ue()
+        bits.ue()
+        bits.u(1)
+        if bits.u(1):
+            raise ValueError("scaling matrices: compared whole")
+    bits.ue()
+    poc_type = bits.ue()
+    if poc_type == 0:
+        bits.ue()
+    elif poc_type == 1:
+        raise ValueError("POC type 1: compared whole")
+    bits.ue()
+    bits.u(1)
+    bits.ue()
+    bits.ue()
+    if not bits.u(1):
+        bits.u(1)
+    bits.u(1)
+    if bits.u(1):
+        for _ in range(4):
+            bits.ue()
+    # Everything read so far, up to the VUI flag.
+    return sps[:1] + (bits.bits >> (bits.size - bits.position)).to_bytes((bits.position + 7) // 8, "big")

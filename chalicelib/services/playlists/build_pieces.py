@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from chalicelib import storage
 from chalicelib.media import assemble, encoding, mp4box, timeline
+from chalicelib.observability import logger
 from chalicelib.services.production.canvas import preview_canvas
 
 # Part of every piece's key: bump it when pieces are made differently.
@@ -143,9 +144,11 @@ def video_piece(chunk: dict, build: BuildFormat, paths: list[str], work_dir: str
     reference = assemble.reference_decoder_config(video_format, work_dir)
     pieces, method = [], "copy"
     for number, (entry, path) in enumerate(zip(chunk["inputs"], paths, strict=True)):
-        if assemble.copyable(mp4box.video_track(path), video_format, entry["frames"], reference) is None:
+        reason = assemble.copyable(mp4box.video_track(path), video_format, entry["frames"], reference)
+        if reason is None:
             pieces.append(path)
             continue
+        logger.info("entry conformed", extra={"preview_file_id": entry["id"], "reason": reason})
         method = "conform"
         pieces.append(_conformed(entry, path, build, os.path.join(work_dir, f"conformed-{number:04d}.mp4")))
     assemble.join_video(pieces, [e["frames"] for e in chunk["inputs"]], video_format.fps, out)

@@ -119,22 +119,32 @@ def build_chunk(event: ChunkInput) -> ChunkOutput:
         try:
             if cached_video is None:
                 paths = _download(rendition_keys, work_dir, [entry["id"] for entry in chunk["inputs"]])
-                out = os.path.join(work_dir, "video.mp4")
-                method = build_pieces.video_piece(chunk, build, paths, work_dir, out)
-                storage.upload_file(out, video_key, "video/mp4", metadata={"method": method})
             else:
                 # Only the sound changed (an entry before it changed length): stream what it reads.
                 paths = [storage.presigned_get(key) for key in rendition_keys]
-                method = cached_video["metadata"].get("method", "copy")
-            if cached_sound is None:
-                out = os.path.join(work_dir, "sound.aac")
-                build_pieces.sound_piece(chunk, build, paths, out)
-                storage.upload_file(out, sound_key, "audio/aac")
+            # The sound is encoded (one core) while the video is copied and uploaded.
+            with ThreadPoolExecutor(max_workers=1) as beside:
+                sound = beside.submit(_make_sound, chunk, build, paths, work_dir, sound_key) \
+                    if cached_sound is None else None
+                if cached_video is None:
+                    out = os.path.join(work_dir, "video.mp4")
+                    method = build_pieces.video_piece(chunk, build, paths, work_dir, out)
+                    storage.upload_file(out, video_key, "video/mp4", metadata={"method": method})
+                else:
+                    method = cached_video["metadata"].get("method", "copy")
+                if sound is not None:
+                    sound.result()
         except MediaError as error:
             raise BuildFailed(f"Part {index + 1} of {len(build_plan['chunks'])} of the movie could not be "
                               f"made: {error.reason}") from error
     _count_chunk(build_job_id, reused=False)
     return _chunk_output(index, chunk["key"], False, method, duration)
+
+
+def _make_sound(chunk: dict, build: BuildFormat, paths: list[str], work_dir: str, key: str) -> None:
+    out = os.path.join(work_dir, "sound.aac")
+    build_pieces.sound_piece(chunk, build, paths, out)
+    storage.upload_file(out, key, "audio/aac")
 
 
 def _sound_key(chunk: dict) -> str:
