@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from fractions import Fraction
 
 from chalicelib import storage
-from chalicelib.media import assemble, encoding, mp4box, timeline
+from chalicelib.media import MediaError, assemble, encoding, mp4box, timeline
 from chalicelib.observability import logger
 from chalicelib.services.production.canvas import preview_canvas
 
@@ -176,5 +176,15 @@ def sound_piece(chunk: dict, build: BuildFormat, entry_sources: list[str], out: 
 
     entries = [assemble.AudioSource(source, entry["samples"])
                for source, entry in zip(entry_sources, chunk["inputs"], strict=True)]
-    assemble.audio_piece(timeline.AudioSpan(**sound["span"]), around(sound["lead_in"]), entries, out,
-                         lead_out=around(sound["lead_out"]), bitrate=build.audio_bitrate)
+    span = timeline.AudioSpan(**sound["span"])
+    try:
+        assemble.audio_piece(span, around(sound["lead_in"]), entries, out, lead_out=around(sound["lead_out"]),
+                             bitrate=build.audio_bitrate)
+    except MediaError:
+        if not sound["lead_in"] and not sound["lead_out"]:
+            raise
+        # A neighbour that cannot be read is its own chunk's failure; here its sound is only
+        # what the encoder hears around the piece, and silence does instead.
+        logger.warning("sound piece made without its neighbours", extra={"chunk": chunk["index"]})
+        silent = [assemble.AudioSource(None, s["samples"]) for s in sound["lead_in"]]
+        assemble.audio_piece(span, silent, entries, out, bitrate=build.audio_bitrate)
