@@ -179,8 +179,9 @@ def run(stack, entries: int, seconds: float, fast_setup: bool, repeats: int, lon
           f"(full quality {first['file_size'] / 1e6:.0f} MB)", flush=True)
 
     # --- the long playlist: frame count and cuts -----------------------------------------
+    # Normalized as ingest does, so that they are copied, as the long playlist's 50 are.
     short_clips, _ = timed(f"setup: {len(SHORT_FRAMES)} short coloured clips", lambda: {
-        frames: coloured_clip(work, COLOURS[n], frames, fps, width, height, "veryfast")
+        frames: coloured_clip(work, COLOURS[n], frames, fps, width, height, preset)
         for n, frames in enumerate(SHORT_FRAMES)})
     long_made = []
     for number in range(long_entries):
