@@ -12,6 +12,9 @@ then a playlist of 300 short entries (1 to 2 s, solid colours) is built, and its
 decoded to count its frames and find each cut.
 
     .venv/bin/python bench/build.py [entries] [seconds per clip] [--fast-setup] [--repeats=N] [--long=N]
+
+--fast-setup normalizes the clips with "veryfast" instead of ingest's "slow": quicker to set
+up, but then no entry is in the full build's encoding, and every one is conformed.
 """
 import itertools
 import pathlib
