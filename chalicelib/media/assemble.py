@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Sequence
@@ -52,14 +53,17 @@ def conform_video(src: str, dst: str, video_format: VideoFormat, frames: int, *,
     return mp4box.video_track(dst)
 
 
-def reference_decoder_config(video_format: VideoFormat, work_dir: str) -> bytes:
-    """The avcC every piece of this format has: that of a two-frame conform of black."""
-    black = os.path.join(work_dir, "black.mp4")
-    rate = encoding.ffmpeg_rate(video_format.fps)
-    run_ffmpeg_into(black, ["-f", "lavfi", "-i", f"color=black:size=64x36:rate={rate}:duration=0.2",
-                            "-c:v", "libx264", "-preset", "ultrafast", "-f", "mp4"])
-    reference = os.path.join(work_dir, "reference.mp4")
-    return conform_video(black, reference, video_format, 2).decoder_config
+@functools.lru_cache(maxsize=8)
+def reference_decoder_config(video_format: VideoFormat) -> bytes:
+    """The avcC every piece of this format has: that of a two-frame conform of black
+    (made once per process and format: a warm Lambda container keeps it)."""
+    with tempfile.TemporaryDirectory(prefix="reference-") as work_dir:
+        black = os.path.join(work_dir, "black.mp4")
+        rate = encoding.ffmpeg_rate(video_format.fps)
+        run_ffmpeg_into(black, ["-f", "lavfi", "-i", f"color=black:size=64x36:rate={rate}:duration=0.2",
+                                "-c:v", "libx264", "-preset", "ultrafast", "-f", "mp4"])
+        reference = os.path.join(work_dir, "reference.mp4")
+        return conform_video(black, reference, video_format, 2).decoder_config
 
 
 def copyable(track: mp4box.Track, video_format: VideoFormat, frames: int, decoder_config: bytes) -> str | None:

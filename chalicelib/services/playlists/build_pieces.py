@@ -141,7 +141,7 @@ def rendition_key(preview_id: str, build: BuildFormat) -> str:
 def video_piece(chunk: dict, build: BuildFormat, paths: list[str], work_dir: str, out: str) -> str:
     """Join the chunk's entries (downloaded at `paths`) into `out`; "copy" or "conform"."""
     video_format = build.video()
-    reference = assemble.reference_decoder_config(video_format, work_dir)
+    reference = assemble.reference_decoder_config(video_format)
     pieces, method = [], "copy"
     for number, (entry, path) in enumerate(zip(chunk["inputs"], paths, strict=True)):
         reason = assemble.copyable(mp4box.video_track(path), video_format, entry["frames"], reference)
