@@ -88,9 +88,9 @@ def download_zip(request, playlist_id):
 
 @route(blueprint, "/data/playlists/{playlist_id}/build/mp4", methods=("GET", "POST"))
 def build_movie(request, playlist_id):
-    # gazu starts builds with a GET; Zou's `full=true` forces the re-encoding join.
+    # gazu starts builds with a GET and `full=true` for full quality; `quality=web` is ours.
     full = (request.arg("full") or "").lower() in _TRUE
-    return builds.start_build(request.caller, playlist_id, full=full)
+    return builds.start_build(request.caller, playlist_id, full=full, quality=request.arg("quality") or None)
 
 
 @route(blueprint, "/data/playlists/{playlist_id}/jobs")

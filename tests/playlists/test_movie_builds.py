@@ -12,7 +12,8 @@ import requests
 from chalicelib import aws, storage
 from chalicelib.media import probe_movie
 from chalicelib.models import records
-from chalicelib.services.playlists import builds
+from chalicelib.services.playlists import build_pieces, builds
+from chalicelib.services.playlists.build_pipeline import playlist_movies
 
 
 def links_in(email: dict) -> list[str]:
@@ -125,15 +126,25 @@ def test_a_rebuild_after_one_change_remakes_one_chunk(api, production, make_prev
     assert (unchanged["chunks_reused"], unchanged["status"]) == (2, "succeeded")
 
 
-def test_full_quality_builds_take_the_reencoding_path(api, production, make_preview, new_playlist, wait_for_job):
+def test_full_quality_builds_copy_the_previews_in_the_project_format(api, production, make_preview, new_playlist,
+                                                                     wait_for_job):
     shots = [production.new_shot() for _ in range(2)]
     previews = [make_preview(production.task(shot), pattern=n) for n, shot in enumerate(shots)]
     playlist = new_playlist(shots=[{"entity_id": s["id"], "preview_file_id": p["id"]}
                                    for s, p in zip(shots, previews, strict=True)])
     done = wait_for_job(playlist["id"], start_build(api, playlist["id"], full="true")["id"])
-    assert done["status"] == "succeeded" and done["duration"] == pytest.approx(2.0, abs=0.1)
-    movie = storage.head(storage.playlist_build_key(done["id"]))  # the sole chunk, copied
-    assert movie["metadata"].get("method") == "reencode"
+    assert done["status"] == "succeeded" and done["duration"] == 2.0 and done["frame_count"] == 50
+    assert (done["full"], done["quality"]) == (True, "full")
+    # Previews normalized in the project's format are copied, not encoded again.
+    assert first_chunk_method(done) == "copy"
+
+
+def first_chunk_method(build_job: dict) -> str:
+    """How the build's first chunk was made ("copy" or "conform"), from its stored video piece."""
+    project, playlist = records.get(build_job["project_id"]), records.get(build_job["playlist_id"])
+    build = build_pieces.build_format(project, build_job["quality"])
+    chunk = build_pieces.plan_chunks(playlist_movies(playlist, project), build, 10)[0]
+    return storage.head(storage.playlist_chunk_key(chunk["key"]))["metadata"]["method"]
 
 
 def test_a_playlist_without_movies_fails_with_a_reason(api, production, make_preview, new_playlist, wait_for_job):

@@ -4,19 +4,22 @@ infra/resources.yaml (app.py registers each as a Lambda function):
     PlanChunks ──> BuildChunks (Map: one BuildChunk Lambda per chunk) ──> JoinChunks
         └──────────────── any failure (Catch) ──> MarkFailed ──> Fail
 
-Chunks are stored under a key made from their inputs (preview ids and revisions) and
-the build parameters, so a rebuild after one entry changed re-makes only that entry's
-chunk and the join. Normalized previews share every stream parameter, so chunks and
-the join are stream copies; inputs that differ are re-encoded onto the project canvas.
+The movie is frame-exact: it holds the sum of its entries' frames at the project's fps,
+each entry from the frame where the previous one ended, the sound sample-aligned to it
+(chalicelib/media/timeline.py). A chunk is a video piece (its entries' video copied end to
+end; an entry not in the build's format is conformed once) and a sound piece (its sound
+encoded on the movie's packet grid), each stored under a key made from what it holds
+(`build_pieces`), so a rebuild after one entry changed re-makes only that chunk's pieces
+(and the sound of the chunks after it, if its length changed) and the join.
 
 Temporary objects of a build (its plan) live under its scratch prefix, removed when
 the build ends either way; chunks are a cache, kept for later builds. What each state
 receives and returns is typed in `build_states`."""
-import hashlib
 import json
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 
 from botocore.exceptions import ClientError
 from pynamodb.exceptions import PynamoDBException
@@ -24,10 +27,11 @@ from pynamodb.exceptions import PynamoDBException
 from chalicelib import storage
 from chalicelib.config import settings
 from chalicelib.errors import Conflict
-from chalicelib.media import MediaError, concat_movies
+from chalicelib.media import MediaError, assemble
 from chalicelib.models import records
 from chalicelib.observability import logger
-from chalicelib.services.playlists import build_errors, builds, entry_previews, notifications
+from chalicelib.services.playlists import build_errors, build_pieces, builds, entry_previews, notifications
+from chalicelib.services.playlists.build_pieces import BuildFormat
 from chalicelib.services.playlists.build_states import (
     ChunkInput,
     ChunkOutput,
@@ -38,11 +42,7 @@ from chalicelib.services.playlists.build_states import (
     PlanInput,
     PlanOutput,
 )
-from chalicelib.services.production.canvas import build_canvas
 
-# Part of every chunk's key: bump it when chunks are made differently, so that chunks
-# cached by an older version are not reused.
-CHUNK_FORMAT = 1
 DOWNLOAD_THREADS = 8
 
 
@@ -63,79 +63,88 @@ def plan(event: PlanInput) -> PlanOutput:
     records.update(build_job["id"], selection.on_job())  # what is left out, and why, before anything fails
     if not movies:
         raise BuildFailed(f"The playlist {playlist['name']} has no ready movie preview to build a movie from")
-    canvas = build_canvas(project, movies[0])._asdict()
-    full = bool(build_job.get("full"))
-    size = settings().build_chunk_size
-    groups = [movies[start:start + size] for start in range(0, len(movies), size)]
-    # A sole chunk is the movie itself (copied, not joined), so it must be a finished
-    # one, index in front; other chunks are only read by the join.
-    finished = len(groups) == 1
-    chunks = []
-    for index, group in enumerate(groups):
-        inputs = [{"id": m["id"], "revision": m.get("revision")} for m in group]
-        chunks.append({"index": index, "key": _content_key(inputs, canvas, full, finished), "inputs": inputs,
-                       "finished": finished})
+    # The project as it is now, not as its previews were made.
+    build = build_pieces.build_format(project, build_job.get("quality") or "full")
+    chunks = build_pieces.plan_chunks(movies, build, settings().build_chunk_size)
     # The plan goes to S3 rather than through the state machine: a long playlist's
     # would outgrow Step Functions' 256 KB payload limit.
     storage.put_bytes(_plan_key(build_job["id"]), json.dumps(
-        {"build_job_id": build_job["id"], "canvas": canvas, "full": full, "chunks": chunks}).encode(),
+        {"build_job_id": build_job["id"], "format": asdict(build), "chunks": chunks}).encode(),
         "application/json")
+    frames = sum(entry["frames"] for chunk in chunks for entry in chunk["inputs"])
     records.update(build_job["id"], {"chunks_total": len(chunks), "chunks_done": 0, "chunks_reused": 0,
-                                     "movie_count": len(movies)})
+                                     "movie_count": len(movies), "frame_count": frames, "fps": build.fps,
+                                     "width": build.width, "height": build.height})
     logger.info("build planned", extra={"build_job_id": build_job["id"], "movies": len(movies),
-                                        "chunks": len(chunks)})
+                                        "chunks": len(chunks), "frames": frames})
     return PlanOutput(chunks=[chunk["index"] for chunk in chunks])
-
-
-def _content_key(inputs: list[dict], canvas: dict, full: bool, finished: bool) -> str:
-    content = json.dumps({"format": CHUNK_FORMAT, "inputs": [[i["id"], i["revision"]] for i in inputs],
-                          "canvas": canvas, "full": full, "finished": finished}, sort_keys=True)
-    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def _plan_key(build_job_id: str) -> str:
     return f"{storage.build_scratch_prefix(build_job_id)}plan.json"
 
 
-def _read_plan(build_job_id: str) -> dict:
-    return json.loads(storage.open_object(_plan_key(build_job_id)).read())
+def _read_plan(build_job_id: str) -> tuple[dict, BuildFormat]:
+    build_plan = json.loads(storage.open_object(_plan_key(build_job_id)).read())
+    return build_plan, BuildFormat(**build_plan["format"])
 
 
 # --- BuildChunks (one invocation per chunk) ------------------------------------------
 
 def build_chunk(event: ChunkInput) -> ChunkOutput:
     build_job_id, index = event["build_job_id"], event["index"]
-    build_plan = _read_plan(build_job_id)
+    build_plan, build = _read_plan(build_job_id)
     chunk = build_plan["chunks"][index]
-    key = storage.playlist_chunk_key(chunk["key"])
-    cached = storage.head(key)
-    if cached is not None:
+    video_key, sound_key = storage.playlist_chunk_key(chunk["key"]), _sound_key(chunk)
+    cached_video, cached_sound = storage.head(video_key), storage.head(sound_key)
+    duration = float(sum(entry["frames"] for entry in chunk["inputs"]) / build.rate)
+    if cached_video is not None and cached_sound is not None:
         _count_chunk(build_job_id, reused=True)
-        return _chunk_output(index, chunk["key"], True, cached["metadata"])
+        return _chunk_output(index, chunk["key"], True, cached_video["metadata"].get("method", "copy"), duration)
+    rendition_keys = [build_pieces.rendition_key(entry["id"], build) for entry in chunk["inputs"]]
     with tempfile.TemporaryDirectory(prefix="chunk-") as work_dir:
-        inputs = _download([storage.preview_key(i["id"], "movie") for i in chunk["inputs"]], work_dir,
-                           [i["id"] for i in chunk["inputs"]])
-        out = os.path.join(work_dir, "chunk.mp4")
         try:
-            joined = concat_movies(inputs, out, **build_plan["canvas"], reencode=build_plan["full"],
-                                   faststart=chunk["finished"])
+            if cached_video is None:
+                paths = _download(rendition_keys, work_dir, [entry["id"] for entry in chunk["inputs"]])
+            else:
+                # Only the sound changed (an entry before it changed length): stream what it reads.
+                paths = [storage.presigned_get(key) for key in rendition_keys]
+            # The sound is encoded (one core) while the video is copied and uploaded.
+            with ThreadPoolExecutor(max_workers=1) as beside:
+                sound = beside.submit(_make_sound, chunk, build, paths, work_dir, sound_key) \
+                    if cached_sound is None else None
+                if cached_video is None:
+                    out = os.path.join(work_dir, "video.mp4")
+                    method = build_pieces.video_piece(chunk, build, paths, work_dir, out)
+                    storage.upload_file(out, video_key, "video/mp4", metadata={"method": method})
+                else:
+                    method = cached_video["metadata"].get("method", "copy")
+                if sound is not None:
+                    sound.result()
         except MediaError as error:
             raise BuildFailed(f"Part {index + 1} of {len(build_plan['chunks'])} of the movie could not be "
                               f"made: {error.reason}") from error
-        metadata = {"method": joined.method, "duration": f"{joined.info.duration:.6f}"}
-        storage.upload_file(out, key, "video/mp4", metadata=metadata)
     _count_chunk(build_job_id, reused=False)
-    return _chunk_output(index, chunk["key"], False, metadata)
+    return _chunk_output(index, chunk["key"], False, method, duration)
 
 
-def _chunk_output(index: int, key: str, reused: bool, metadata: dict) -> ChunkOutput:
-    return ChunkOutput(index=index, key=key, reused=reused, method=metadata.get("method", "copy"),
-                       duration=float(metadata.get("duration") or 0))
+def _make_sound(chunk: dict, build: BuildFormat, paths: list[str], work_dir: str, key: str) -> None:
+    out = os.path.join(work_dir, "sound.aac")
+    build_pieces.sound_piece(chunk, build, paths, out)
+    storage.upload_file(out, key, "audio/aac")
+
+
+def _sound_key(chunk: dict) -> str:
+    return storage.playlist_chunk_key(chunk["sound_key"]).removesuffix(".mp4") + ".aac"
+
+
+def _chunk_output(index: int, key: str, reused: bool, method: str, duration: float) -> ChunkOutput:
+    return ChunkOutput(index=index, key=key, reused=reused, method=method, duration=duration)
 
 
 def _download(keys: list[str], work_dir: str, labels: list[str]) -> list[str]:
     """Fetch objects side by side (one GET each); paths in the order of `keys`."""
-    paths = [os.path.join(work_dir, f"input-{n:04d}.mp4") for n in range(len(keys))]
+    paths = [os.path.join(work_dir, f"input-{n:04d}{os.path.splitext(keys[n])[1]}") for n in range(len(keys))]
 
     def fetch(n: int) -> None:
         try:
@@ -166,26 +175,23 @@ def _count_chunk(build_job_id: str, reused: bool) -> None:
 # --- JoinChunks ------------------------------------------------------------------------
 
 def join(event: JoinInput) -> JoinOutput:
+    """The movie: every chunk's video copied end to end, their sound pieces' packets in one track."""
     build_job_id = event["build_job_id"]
-    built = sorted(event["built"], key=lambda chunk: chunk["index"])
+    build_plan, build = _read_plan(build_job_id)
+    chunks = build_plan["chunks"]
     out_key = storage.playlist_build_key(build_job_id)
-    chunk_keys = [storage.playlist_chunk_key(chunk["key"]) for chunk in built]
-    if len(built) == 1:
-        # One chunk is already the movie: copy it inside S3.
-        storage.copy(chunk_keys[0], out_key)
-        duration = built[0]["duration"]
-    else:
-        canvas = _read_plan(build_job_id)["canvas"]
-        with tempfile.TemporaryDirectory(prefix="join-") as work_dir:
-            paths = _download(chunk_keys, work_dir, [f"part {chunk['index'] + 1}" for chunk in built])
-            out = os.path.join(work_dir, "movie.mp4")
-            try:
-                joined = concat_movies(paths, out, **canvas, methods=[chunk["method"] for chunk in built])
-            except MediaError as error:
-                raise BuildFailed(f"The parts of the movie could not be joined: {error.reason}") from error
-            storage.upload_file(out, out_key, "video/mp4")
-            duration = joined.info.duration
+    frames = [sum(entry["frames"] for entry in chunk["inputs"]) for chunk in chunks]
+    keys = [storage.playlist_chunk_key(chunk["key"]) for chunk in chunks] + [_sound_key(chunk) for chunk in chunks]
+    with tempfile.TemporaryDirectory(prefix="join-") as work_dir:
+        paths = _download(keys, work_dir, [f"part {n % len(chunks) + 1}" for n in range(len(keys))])
+        out = os.path.join(work_dir, "movie.mp4")
+        try:
+            assemble.assemble_movie(paths[:len(chunks)], frames, build.rate, paths[len(chunks):], out)
+        except MediaError as error:
+            raise BuildFailed(f"The parts of the movie could not be joined: {error.reason}") from error
+        storage.upload_file(out, out_key, "video/mp4")
     size = (storage.head(out_key) or {}).get("size")
+    duration = float(sum(frames) / build.rate)
     build_job = builds.finish(build_job_id, "succeeded", {"duration": round(duration, 3), "file_size": size})
     _clean_up(storage.delete_prefix, storage.build_scratch_prefix(build_job_id))
     if build_job is None or build_job["status"] != "succeeded":

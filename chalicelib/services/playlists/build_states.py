@@ -40,8 +40,8 @@ class ChunkOutput(TypedDict):
     index: int
     key: str  # the chunk's content key (storage.playlist_chunk_key)
     reused: bool  # taken from an earlier build
-    method: Literal["copy", "reencode"]
-    duration: float
+    method: Literal["copy", "conform"]  # conform: some entry was re-encoded into the build's format
+    duration: float  # seconds of video: its frames at the build's fps
 
 
 class JoinInput(TypedDict):

@@ -35,14 +35,19 @@ def present(build_job: dict) -> dict:
     return {"id": build_job["id"], "status": build_job["status"], "created_at": build_job["created_at"]}
 
 
-def start_build(caller: Caller, playlist_id: str, full: bool = False) -> dict:
+def start_build(caller: Caller, playlist_id: str, full: bool = False, quality: str | None = None) -> dict:
     """GET|POST data/playlists/{id}/build/mp4: a `running` job, built in the background.
     While a build of the playlist with the same parameters runs, that job is the answer
-    (same id): gazu waits on it like on a new one, and nothing is built or emailed twice."""
+    (same id): gazu waits on it like on a new one, and nothing is built or emailed twice.
+
+    `quality`: "full" (the default, and what gazu's `full=true` asks for) builds from the
+    full-definition renditions; "web" from the low-definition ones, small and quick."""
+    if quality not in (None, "full", "web"):
+        raise Invalid(f"quality must be full or web, not {quality}")
     playlist = data.require("Playlist", playlist_id)
     project = data.require_project(playlist["project_id"])
     auth.check_playlist_manage(caller, project)
-    parameters = parameters_of({"full": full})
+    parameters = parameters_of({"full": full, "quality": quality or "full"})
     build_job_id = records.new_id()
     running = _claim(_claim_key(playlist_id, parameters), build_job_id)
     if running is not None:
@@ -79,7 +84,7 @@ def start_build(caller: Caller, playlist_id: str, full: bool = False) -> dict:
 # compare-and-set, so exactly one of the requests racing for it starts the next job.
 
 # The job fields that make two builds of one playlist different builds.
-BUILD_PARAMETERS = ("full",)
+BUILD_PARAMETERS = ("full", "quality")
 
 
 def parameters_of(fields: dict) -> dict:

@@ -1,0 +1,190 @@
+"""What a playlist movie is made of, for `build_pipeline`: its format, read from the project
+when the build starts, and its chunks, each a video piece and a sound piece cached under
+keys made from what they hold (see chalicelib/media/timeline.py for why the sound is cut
+where it is).
+
+- Full quality (gazu's `full=true`, and the default) is made from the full-definition
+  renditions on the project's canvas; web quality (`quality=web`) from the low-definition
+  ones (6 Mb/s), on the low-definition canvas (1280 wide, or the project's when narrower).
+  Both have their own keys.
+- An entry already in the build's format is copied. Any other (another canvas, fps or
+  encoder, a wrong frame count) is conformed once, by the same encode that normalizes its
+  rendition, and that conformed piece is cached like a chunk."""
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+
+from chalicelib import storage
+from chalicelib.media import MediaError, assemble, encoding, mp4box, timeline
+from chalicelib.observability import logger
+from chalicelib.services.production.canvas import preview_canvas
+
+# Part of every piece's key: bump it when pieces are made differently.
+PIECE_FORMAT = 2
+# The previews pipeline encodes low-definition movies with this preset (pipeline.LOW_DEF_PRESET).
+LOW_DEF_PRESET = "veryfast"
+# Sound fed to a piece's encoder after its end (see `assemble.audio_piece`).
+LEAD_OUT_SAMPLES = 2 * timeline.AAC_FRAME
+QUALITIES = ("full", "web")
+
+
+@dataclass(frozen=True)
+class BuildFormat:
+    quality: str  # "full" or "web"
+    fps: str  # exact, "25/1", "24000/1001"
+    width: int
+    height: int
+
+    @property
+    def rate(self) -> Fraction:
+        return Fraction(self.fps)
+
+    @property
+    def rendition(self) -> str:
+        return "low" if self.quality == "web" else "movie"
+
+    @property
+    def audio_bitrate(self) -> str:
+        # The pieces' sound is encoded once more: above the previews' 128k where nothing may be lost.
+        return encoding.AUDIO_BITRATE if self.quality == "web" else "192k"
+
+    def video(self) -> assemble.VideoFormat:
+        if self.quality == "web":
+            return assemble.VideoFormat(self.rate, self.width, self.height, encoding.LOW_DEF_BITRATE, LOW_DEF_PRESET)
+        return assemble.VideoFormat(self.rate, self.width, self.height, encoding.HIGH_DEF_BITRATE,
+                                    encoding.ENCODE_PRESET)
+
+
+def build_format(project: dict, quality: str) -> BuildFormat:
+    """The project's canvas now. A project without a width gets 16:9, so that the format
+    never depends on which previews are in the playlist."""
+    fps, width, height = preview_canvas(project)
+    width = width or encoding.even(height * 16 // 9)
+    width, height = encoding.even(width), encoding.even(height)
+    if quality == "web" and width > encoding.LOW_DEF_WIDTH:
+        # Zou's low definition is 1280 wide; a narrower canvas is already small.
+        width, height = encoding.low_def_size(width, height)
+    return BuildFormat(quality, encoding.ffmpeg_rate(encoding.fps_fraction(fps)), width, height)
+
+
+def entry_frames(preview: dict, rate: Fraction) -> int:
+    """How many frames an entry holds at the build's fps: its own count when it was
+    normalized at that fps, else its duration at the build's fps (what conforming makes)."""
+    frame_count, fps, duration = preview.get("frame_count"), preview.get("fps"), preview.get("duration") or 0
+    if frame_count and fps and abs(encoding.fps_fraction(fps) - rate) < Fraction(1, 1000):
+        return int(frame_count)
+    if not duration and frame_count and fps:
+        duration = frame_count / float(fps)
+    return max(1, round(Fraction(str(duration)) * rate))
+
+
+def plan_chunks(movies: list[dict], build: BuildFormat, size: int) -> list[dict]:
+    """The chunks of a build: entries of `size` (their frames), their sound span and the
+    sound before and after them, and the keys of their video and sound pieces."""
+    rate, sample_rate = build.rate, encoding.AUDIO_SAMPLE_RATE
+    entries = [{"id": m["id"], "revision": m.get("revision"), "frames": entry_frames(m, rate)} for m in movies]
+    first_frames, frame = [], 0
+    for entry in entries:
+        first_frames.append(frame)
+        entry["samples"] = timeline.samples_at(frame + entry["frames"], rate, sample_rate) - \
+            timeline.samples_at(frame, rate, sample_rate)
+        frame += entry["frames"]
+    starts = list(range(0, len(entries), size))
+    spans = timeline.audio_spans([[e["frames"] for e in entries[s:s + size]] for s in starts], rate, sample_rate)
+    chunks = []
+    for index, (start, span) in enumerate(zip(starts, spans, strict=True)):
+        inputs = entries[start:start + size]
+        lead_in = _around(reversed(entries[:start]), span.lead_in, from_end=True)[::-1]
+        lead_out = [] if span.last else _around(entries[start + size:], LEAD_OUT_SAMPLES, from_end=False)
+        sound = {"span": asdict(span), "lead_in": lead_in, "lead_out": lead_out}
+        chunks.append({"index": index, "inputs": inputs, "first_frame": first_frames[start], "sound": sound,
+                       "key": _key({"video": build.video().__dict__, "inputs": _ids(inputs, "frames")}),
+                       "sound_key": _key({"bitrate": build.audio_bitrate, "rendition": build.rendition,
+                                          "inputs": _ids(inputs, "samples"), **sound})})
+    return chunks
+
+
+def _around(entries, wanted: int, from_end: bool) -> list[dict]:
+    """The sound sources next to a chunk: whole entries, nearest first, until `wanted` samples."""
+    sources = []
+    for entry in entries:
+        take = min(wanted, entry["samples"])
+        sources.append({"id": entry["id"], "revision": entry["revision"], "samples": take,
+                        "start": entry["samples"] - take if from_end else 0})
+        wanted -= take
+        if wanted <= 0:
+            break
+    return sources
+
+
+def _ids(inputs: list[dict], measure: str) -> list:
+    return [[i["id"], i["revision"], i[measure]] for i in inputs]
+
+
+def _key(content: dict) -> str:
+    content = {"format": PIECE_FORMAT, **content}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# --- making the pieces ------------------------------------------------------------------
+
+def rendition_key(preview_id: str, build: BuildFormat) -> str:
+    """The rendition a build reads; a preview without a low-definition movie gives its full one."""
+    key = storage.preview_key(preview_id, build.rendition)
+    if build.rendition != "movie" and storage.head(key) is None:
+        return storage.preview_key(preview_id, "movie")
+    return key
+
+
+def video_piece(chunk: dict, build: BuildFormat, paths: list[str], work_dir: str, out: str) -> str:
+    """Join the chunk's entries (downloaded at `paths`) into `out`; "copy" or "conform"."""
+    video_format = build.video()
+    reference = assemble.reference_decoder_config(video_format)
+    pieces, method = [], "copy"
+    for number, (entry, path) in enumerate(zip(chunk["inputs"], paths, strict=True)):
+        reason = assemble.copyable(mp4box.video_track(path), video_format, entry["frames"], reference)
+        if reason is None:
+            pieces.append(path)
+            continue
+        logger.info("entry conformed", extra={"preview_file_id": entry["id"], "reason": reason})
+        method = "conform"
+        pieces.append(_conformed(entry, path, build, os.path.join(work_dir, f"conformed-{number:04d}.mp4")))
+    assemble.join_video(pieces, [e["frames"] for e in chunk["inputs"]], video_format.fps, out)
+    return method
+
+
+def _conformed(entry: dict, path: str, build: BuildFormat, out: str) -> str:
+    key = storage.playlist_chunk_key("conformed-" + _key({"video": build.video().__dict__, "entry": _ids(
+        [entry], "frames"), "rendition": build.rendition}))
+    if storage.head(key) is not None:
+        storage.download_file(key, out)
+        return out
+    assemble.conform_video(path, out, build.video(), entry["frames"])
+    storage.upload_file(out, key, "video/mp4")
+    return out
+
+
+def sound_piece(chunk: dict, build: BuildFormat, entry_sources: list[str], out: str) -> None:
+    """Encode the chunk's sound piece into `out` from the entries' movies (paths or URLs)."""
+    sound = chunk["sound"]
+
+    def around(sources: list[dict]) -> list[assemble.AudioSource]:
+        return [assemble.AudioSource(storage.presigned_get(rendition_key(s["id"], build)), s["samples"], s["start"])
+                for s in sources]
+
+    entries = [assemble.AudioSource(source, entry["samples"])
+               for source, entry in zip(entry_sources, chunk["inputs"], strict=True)]
+    span = timeline.AudioSpan(**sound["span"])
+    try:
+        assemble.audio_piece(span, around(sound["lead_in"]), entries, out, lead_out=around(sound["lead_out"]),
+                             bitrate=build.audio_bitrate)
+    except MediaError:
+        if not sound["lead_in"] and not sound["lead_out"]:
+            raise
+        # A neighbour that cannot be read is its own chunk's failure; here its sound is only
+        # what the encoder hears around the piece, and silence does instead.
+        logger.warning("sound piece made without its neighbours", extra={"chunk": chunk["index"]})
+        silent = [assemble.AudioSource(None, s["samples"]) for s in sound["lead_in"]]
+        assemble.audio_piece(span, silent, entries, out, bitrate=build.audio_bitrate)
