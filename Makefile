@@ -37,7 +37,7 @@ package: venv
 # cfn-lint reads the packaged (merged) template, so `lint` packages first.
 lint: package
 	$(VENV)/bin/cfn-lint out/sam.yaml
-	$(VENV)/bin/ruff check --line-length 120 --select E,F,W,B --ignore B008 --per-file-ignores "tests/media/test_media_probe.py:E501" app.py chalicelib tests bench infra devstack
+	$(VENV)/bin/ruff check --line-length 120 --select E,F,W,B --ignore B008 --per-file-ignores "tests/media/test_media_probe.py:E501" app.py chalicelib tests bench infra devstack clients
 
 # At least 5,000 schemathesis cases from the served OpenAPI document, every role (tests/fuzz/runner.py).
 fuzz: venv
