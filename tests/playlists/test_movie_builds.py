@@ -13,7 +13,7 @@ from chalicelib import aws, storage
 from chalicelib.media import probe_movie
 from chalicelib.models import records
 from chalicelib.services.playlists import build_pieces, builds
-from chalicelib.services.playlists.build_pipeline import playlist_movies
+from chalicelib.services.playlists.entry_previews import movie_entries
 
 
 def links_in(email: dict) -> list[str]:
@@ -143,7 +143,7 @@ def first_chunk_method(build_job: dict) -> str:
     """How the build's first chunk was made ("copy" or "conform"), from its stored video piece."""
     project, playlist = records.get(build_job["project_id"]), records.get(build_job["playlist_id"])
     build = build_pieces.build_format(project, build_job["quality"])
-    chunk = build_pieces.plan_chunks(playlist_movies(playlist, project), build, 10)[0]
+    chunk = build_pieces.plan_chunks(movie_entries(playlist, project).movies, build, 10)[0]
     return storage.head(storage.playlist_chunk_key(chunk["key"]))["metadata"]["method"]
 
 
