@@ -2,7 +2,6 @@
 episode, a sequence, two shots, an asset, tasks, and on the first shot's task a comment
 with an attachment, a picture preview (processed) and a working file with content."""
 import io
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from PIL import Image
 
 from chalicelib import storage
 from chalicelib.models import records
+from tests import waiting
 
 
 @dataclass
@@ -42,12 +42,7 @@ def png_bytes() -> bytes:
 
 
 def wait_until_processed(api, preview_id: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        current = api["admin"].get(f"/data/preview-files/{preview_id}").json()
-        if current["status"] != "processing" or time.monotonic() > deadline:
-            return current
-        time.sleep(0.2)
+    return waiting.preview_processed(api["admin"], preview_id, timeout)
 
 
 def new_task(api, demo, project: dict, entity: dict, type_name: str = "Animation"):

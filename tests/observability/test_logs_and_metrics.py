@@ -8,6 +8,7 @@ from log_stream import units, values
 
 from chalicelib import observability
 from chalicelib.services.production import data
+from tests import waiting
 
 
 def notify_clients(api, studio) -> dict:
@@ -121,9 +122,4 @@ def test_a_metric_that_cannot_be_recorded_fails_nothing(log_lines):
 
 
 def wait_for_job(api, playlist_id: str, job_id: str, seconds: float = 120) -> dict:
-    deadline = time.monotonic() + seconds
-    while True:
-        job = api["manager"].get(f"/data/playlists/{playlist_id}/jobs/{job_id}").json()
-        if job["status"] != "running" or time.monotonic() > deadline:
-            return job
-        time.sleep(0.2)
+    return waiting.job_ended(api["manager"], playlist_id, job_id, seconds)

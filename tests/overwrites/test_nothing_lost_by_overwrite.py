@@ -14,6 +14,7 @@ from PIL import Image
 from chalicelib import aws, storage
 from chalicelib.models import records
 from tests.api.files.conftest import build_production
+from tests import waiting
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -35,12 +36,7 @@ def _downloaded(api, role: str, path: str) -> bytes:
 
 
 def _wait(api, preview_id: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        current = api["admin"].get(f"/data/preview-files/{preview_id}").json()
-        if current["status"] != "processing" or time.monotonic() > deadline:
-            return current
-        time.sleep(0.2)
+    return waiting.preview_processed(api["admin"], preview_id, timeout)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 import pytest
 
 from tests.permissions import world
+from tests import waiting
 
 
 @pytest.fixture(scope="session")
@@ -22,14 +23,4 @@ def b(tenants) -> world.Studio:
 @pytest.fixture
 def dynamodb_operations(monkeypatch):
     """Names of the DynamoDB operations made from now on (the served app runs in this process)."""
-    from pynamodb.connection.base import Connection
-
-    calls: list[str] = []
-    original = Connection._make_api_call
-
-    def recording(self, operation_name, operation_kwargs):
-        calls.append(operation_name)
-        return original(self, operation_name, operation_kwargs)
-
-    monkeypatch.setattr(Connection, "_make_api_call", recording)
-    return calls
+    return waiting.record_dynamodb_operations(monkeypatch)

@@ -6,7 +6,6 @@ generated clip (or picture) to its presigned URL and the pipeline's workers make
 with every rendition (devstack/sample_media.py)."""
 import json
 import pathlib
-import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from chalicelib.services.previews import index
 from chalicelib.services.production import collections as c
 from chalicelib.services.production import data
 from devstack import sample_media
+from tests import waiting
 
 FPS, WIDTH, HEIGHT = "25", 320, 180
 
@@ -132,12 +132,7 @@ def new_playlist(api, production, unique):
 @pytest.fixture
 def wait_for_job(api):
     def wait(playlist_id: str, job_id: str, timeout: float = 120) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            job = api["manager"].get(f"/data/playlists/{playlist_id}/jobs/{job_id}").json()
-            if job["status"] != "running" or time.monotonic() > deadline:
-                return job
-            time.sleep(0.2)
+        return waiting.job_ended(api["manager"], playlist_id, job_id, timeout)
 
     return wait
 

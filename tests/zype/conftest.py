@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.zype.helpers import Zype
+from tests import waiting
 
 
 @dataclass
@@ -85,15 +86,6 @@ def review_previews(demo, review_task) -> dict:
 def dynamodb_calls(monkeypatch):
     """Names of the DynamoDB operations made from now on (clear it to start counting).
     Every publishing test also checks that nothing it did scanned a table."""
-    from pynamodb.connection.base import Connection
-
-    calls: list[str] = []
-    original = Connection._make_api_call
-
-    def recording(self, operation_name, operation_kwargs):
-        calls.append(operation_name)
-        return original(self, operation_name, operation_kwargs)
-
-    monkeypatch.setattr(Connection, "_make_api_call", recording)
+    calls = waiting.record_dynamodb_operations(monkeypatch)
     yield calls
     assert "Scan" not in calls
