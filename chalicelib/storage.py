@@ -139,16 +139,14 @@ def upload_stream(readable, key: str, content_type: str) -> None:
     aws.client("s3").upload_fileobj(readable, bucket(), key, ExtraArgs={"ContentType": content_type})
 
 
-def _download_config():
-    from boto3.s3.transfer import TransferConfig
-
-    # One GET per object: callers fetch several objects at once for throughput, and
-    # ranged parts of one big object each cost moto (the local stack) a full read.
-    return TransferConfig(multipart_threshold=5 * 1024 ** 3)
-
-
 def download_file(key: str, path: str) -> None:
-    aws.client("s3").download_file(bucket(), key, path, Config=_download_config())
+    """One GET streamed to `path`. (boto3's download_file sends a HEAD first for the size:
+    a request more per object, and every request is one more that can fail.) Callers
+    fetch several objects at once for throughput."""
+    body = aws.client("s3").get_object(Bucket=bucket(), Key=key)["Body"]
+    with open(path, "wb") as out:
+        for piece in body.iter_chunks(chunk_size=1024 * 1024):
+            out.write(piece)
 
 
 def open_object(key: str):
