@@ -14,6 +14,7 @@ from chalicelib.api import (
     openapi,
     playlist_routes,
     preview_routes,
+    share_routes,
     zype_routes,
 )
 from chalicelib.config import settings
@@ -47,6 +48,9 @@ app.register_blueprint(data_routes.blueprint, url_prefix="/api")
 app.register_blueprint(files_routes.blueprint, url_prefix="/api")
 app.register_blueprint(preview_routes.blueprint, url_prefix="/api")
 app.register_blueprint(playlist_routes.blueprint, url_prefix="/api")
+# Share links and their guests (Zou's), and the review page a client opens from the email.
+app.register_blueprint(share_routes.blueprint, url_prefix="/api")
+app.register_blueprint(share_routes.review_blueprint)
 app.register_blueprint(media_routes.make_blueprint(), url_prefix="/api")
 # Kitsu's reverse proxy strips /api, so tools that talk to Zou directly use /pictures and /movies.
 app.register_blueprint(media_routes.make_blueprint(), name_prefix="root_")
