@@ -59,7 +59,7 @@ def test_bad_bodies_and_people_who_do_not_manage_the_project_are_refused(api, sh
     playlist_id = shared["playlist"]["id"]
     bad = api["manager"].post(f"/data/playlists/{playlist_id}/share", json={"expiration_date": "nope"})
     assert bad.status_code == 400 and "ISO 8601" in bad.json()["message"]
-    for role in ("artist", "client", "supervisor", "vendor"):
+    for role in ("user", "client", "supervisor", "vendor"):
         assert api[role].post(f"/data/playlists/{playlist_id}/share", json={}).status_code == 403, role
         assert api[role].get(f"/data/playlists/{playlist_id}/share").status_code == 403, role
     assert api["anonymous"].get(f"/data/playlists/{playlist_id}/share").status_code == 401
@@ -192,10 +192,11 @@ def test_a_guest_comments_on_an_entry_and_the_studio_reads_it_through_zous_comme
     gazu.set_host(api_url)
     gazu.client.set_tokens({"access_token": tokens["manager"]})
     read = gazu.task.all_comments_for_task(task["id"])
-    assert [(c["id"], c["text"]) for c in read] == [(comment["id"], "Frame 12: the hat is too red")]
+    by_guest = [(c["id"], c["text"]) for c in read if c["person_id"] == guest.json()["id"]]
+    assert by_guest == [(comment["id"], "Frame 12: the hat is too red")]
     annotated = api["anonymous"].put(f"/shared/playlists/{token}/annotations", json={
         "guest_id": guest.json()["id"], "preview_file_id": shared["movie"]["id"],
-        "additions": [{"time": 0.4, "drawing": {"objects": []}}]})
+        "additions": [{"time": 0.4, "drawing": {"objects": [{"id": "line-1", "type": "path"}]}}]})
     assert annotated.status_code == 200, annotated.text
     assert len(annotated.json()["annotations"]) == 1
 

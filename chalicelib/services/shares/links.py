@@ -23,7 +23,7 @@ MAX_INVITES = 50
 
 def serialize(link: dict) -> dict:
     """Zou's share link: every column but the password, and `has_password` instead."""
-    out = {key: value for key, value in link.items() if key not in ("password", "type")}
+    out = {key: value for key, value in link.items() if key != "password"}
     out["has_password"] = bool(link.get("password"))
     return out
 
