@@ -519,3 +519,51 @@ for _action in ("add_videos", "remove_videos"):
 def _zype_image(t, identity, path):
     return Call("GET", f"/zype/images/{t.ids['image_id']}/original.png")
 
+
+
+# --- share links ------------------------------------------------------------------------------
+
+@builds("DELETE", "/api/data/playlists/{playlist_id}/share/{token}")
+def revoke_share_link(t: Targets, identity: str, path: str) -> Call:
+    playlist_id = t.ids["playlist_id"]
+    link = ok(t.api().post(f"/data/playlists/{playlist_id}/share", json={}), 201)
+    return Call("DELETE", f"/api/data/playlists/{playlist_id}/share/{link['token']}")
+
+
+@builds("POST", "/api/data/playlists/{playlist_id}/share/{token}/invite")
+def invite_to_share_link(t: Targets, identity: str, path: str) -> Call:
+    return Call("POST", t.fill("POST", path).path, json={"emails": ["reviewer@matrix.example"], "message": "hi"})
+
+
+def _shared(t: Targets, tail: str) -> str:
+    return f"/api/shared/playlists/{t.ids['token']}{tail}"
+
+
+def _guest_id(t: Targets) -> str:
+    return ok(requests.post(f"{t.base_url}{_shared(t, '/guest')}", json={"first_name": "Matrix"}, timeout=60),
+              201)["id"]
+
+
+@builds("POST", "/api/shared/playlists/{token}/comments")
+def guest_comment(t: Targets, identity: str, path: str) -> Call:
+    body = {"guest_id": _guest_id(t), "task_id": t.a.preview["task_id"], "task_status_id": t.ids["task_status_id"],
+            "text": "from the matrix"}
+    # 400: the target status is not open to clients; the link and the task were accepted first.
+    return Call("POST", _shared(t, "/comments"), json=body, ok=(400,))
+
+
+@builds("PUT", "/api/shared/playlists/{token}/annotations")
+def guest_annotations(t: Targets, identity: str, path: str) -> Call:
+    return Call("PUT", _shared(t, "/annotations"), json={"guest_id": _guest_id(t),
+                                                         "preview_file_id": t.a.preview["id"], "additions": []})
+
+
+def _shared_media(t: Targets, identity: str, path: str) -> Call:
+    # 404: the target preview has no such rendition; the link and the preview were accepted first.
+    return Call("GET", path.replace("{token}", t.ids["token"]).replace("{file_name}", f"{t.a.preview['id']}.png"),
+                ok=(404,))
+
+
+for _tail in ("/movies/originals/preview-files/{file_name}", "/pictures/thumbnails/preview-files/{file_name}",
+              "/pictures/originals/preview-files/{file_name}", "/movies/tiles/preview-files/{file_name}"):
+    BUILDERS[("GET", f"/api/shared/playlists/{{token}}{_tail}")] = _shared_media

@@ -300,6 +300,21 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/categories/{id}"): rule(ZYPE_READERS),
     ("PUT", "/categories/{id}"): rule(ZYPE_WRITERS),
     ("DELETE", "/categories/{id}"): rule(ZYPE_WRITERS),
+    # --- share links (Zou's): made, listed, revoked and emailed by a manager of the project;
+    # the guest routes and the review page take no bearer token: the link's token is the permission.
+    ("GET", "/api/data/playlists/{playlist_id}/share"): rule(MANAGERS),
+    ("POST", "/api/data/playlists/{playlist_id}/share"): rule(MANAGERS),
+    ("DELETE", "/api/data/playlists/{playlist_id}/share/{token}"): rule(MANAGERS),
+    ("POST", "/api/data/playlists/{playlist_id}/share/{token}/invite"): rule(MANAGERS),
+    **{(method, f"/api/shared/playlists/{{token}}{tail}"): rule(EVERYONE) for method, tail in (
+        ("GET", ""), ("GET", "/context"), ("POST", "/guest"), ("GET", "/comments"), ("POST", "/comments"),
+        ("PUT", "/annotations"), ("GET", "/preview-files/{preview_file_id}"),
+        ("GET", "/preview-files/{preview_file_id}/download"), ("GET", "/movies/originals/preview-files/{file_name}"),
+        ("GET", "/pictures/thumbnails/preview-files/{file_name}"),
+        ("GET", "/pictures/originals/preview-files/{file_name}"), ("GET", "/movies/tiles/preview-files/{file_name}"),
+        ("GET", "/jobs/{job_id}/build/mp4"))},
+    ("GET", "/review/{token}"): rule(EVERYONE),
+    ("GET", "/review-assets/{name}"): rule(EVERYONE),
     # Public, as Zype's CDN URLs: an image id is random, knowing it is the permission.
     ("GET", "/zype/images/{image_id}/{file_name}"): rule(EVERYONE),
 }

@@ -7,6 +7,8 @@
   them: for an internal one, which they could not open, nobody is notified.
 - The requester of a movie build, when it ends: the link, or why it failed; either way
   how many entries it took and which it left out ("N of M entries, K skipped: ...")."""
+import datetime
+
 from chalicelib import auth, emails, events
 from chalicelib.auth import Caller
 from chalicelib.config import settings
@@ -14,6 +16,7 @@ from chalicelib.models import records
 from chalicelib.observability import logger
 from chalicelib.services.playlists import builds, entry_previews
 from chalicelib.services.production import names
+from chalicelib.services.shares import links as share_links
 from chalicelib.services.production import collections as c
 from chalicelib.services.production import data
 from chalicelib.services.production.validation import check_value
@@ -38,6 +41,9 @@ def notify_clients(caller: Caller, playlist_id: str, body: dict) -> dict:
     if entry_count > 1:
         paragraphs.append(f"{entry_count} elements are listed in the playlist.")
     link = _web_link(project, playlist)
+    links = [("Open the playlist", link)] if link else []
+    if recipients:
+        links[:0] = review_links(playlist, caller.id)
     published = []
     for person in recipients:
         # Zou's Notification.type; our records keep `type` for the record kind.
@@ -48,10 +54,24 @@ def notify_clients(caller: Caller, playlist_id: str, body: dict) -> dict:
         published.append(events.event("notification:new", {"notification_id": notification["id"],
                                                             "person_id": person["id"]}, project["id"]))
         if person.get("email") and person.get("notifications_enabled"):
-            emails.send(person["email"], subject, [f"Hello {person.get('first_name', '')},", *paragraphs],
-                        [("Open the playlist", link)] if link else [])
+            emails.send(person["email"], subject, [f"Hello {person.get('first_name', '')},", *paragraphs], links)
     events.publish_many(published)
     return {"status": "success"}
+
+
+def review_links(playlist: dict, person_id: str | None) -> list[tuple[str, str]]:
+    """The review page of a share link made for an email: it lasts as long as the email's
+    direct download (EMAIL_LINK_SECONDS, to the end of that day) and takes comments. An
+    email still goes out without it when the link cannot be made."""
+    if not playlist.get("id"):
+        return []
+    ends = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=settings().email_link_seconds)
+    try:
+        link = share_links.new_link(playlist, person_id, {"expiration_date": ends.date().isoformat()})
+    except Exception:
+        logger.exception("review link not made", extra={"playlist_id": playlist["id"]})
+        return []
+    return [("Review in your browser", share_links.review_url(link["token"]))]
 
 
 def _web_link(project: dict, playlist: dict) -> str | None:
@@ -101,7 +121,8 @@ def _requester_and_playlist(build_job: dict) -> tuple[dict | None, dict, dict]:
 
 
 def _email_build_success(build_job: dict, person: dict, playlist: dict, project: dict) -> None:
-    links = [("Download Playlist Build (.mp4)", builds.movie_link(build_job, expires=settings().email_link_seconds))]
+    links = [("Download Playlist Build (.mp4)", builds.movie_link(build_job, expires=settings().email_link_seconds)),
+             *review_links(playlist, build_job.get("created_by"))]
     if settings().public_api_url:
         api_route = f"{settings().public_api_url}/data/playlists/{playlist.get('id')}/jobs/{build_job['id']}/build/mp4"
         links.append(("Through the API, with your token", api_route))
