@@ -128,6 +128,18 @@ def seed_playlist(seeded: dict) -> dict:
     return playlist
 
 
+def seed_share_link(seeded: dict) -> dict:
+    """A share link of the demo playlist, with the demo password, for 30 days: the review
+    page a client would open from the email."""
+    import datetime
+
+    from chalicelib.services.shares import links
+
+    ends = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    return links.new_link(seeded["playlist"], seeded["people"]["manager"]["id"],
+                          {"expiration_date": ends, "password": DEMO_PASSWORD})
+
+
 def seed_zype(seeded: dict) -> dict:
     """Publishing demo for the demo studio: categories, videos and a pair of Zype keys,
     written through the publishing services. Returns the keys and the records."""

@@ -107,6 +107,7 @@ def _demo_banner(stack) -> str:
     seeded = demo.seed()
     demo.seed_playlist(seeded)
     zype_demo = demo.seed_zype(seeded)
+    review = demo.seed_share_link(seeded)
     api = f"{stack.api_url}/api"
     lines = [
         f"demo project: {seeded['project']['name']} ({seeded['project']['id']})",
@@ -129,6 +130,10 @@ def _demo_banner(stack) -> str:
         f"demo playlist: {seeded['playlist']['name']} ({seeded['playlist']['id']}); build its movie with",
         f"  curl -s {api}/data/playlists/{seeded['playlist']['id']}/build/mp4 -H 'Authorization: Bearer {manager}'",
         "emails (SES, kept by moto) are printed here as they are sent, with their links.",
+        "",
+        f"review page of the demo playlist (a share link; password: {demo.DEMO_PASSWORD}, "
+        f"ends {review['expiration_date'][:10]}):",
+        f"  {stack.api_url}/review/{review['token']}",
         "",
         "publishing (Zype) API, demo studio keys (the app_key only reads):",
         f"  api_key {zype_demo['keys']['api_key']}",

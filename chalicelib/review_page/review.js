@@ -113,8 +113,9 @@
   function frameNumber() {
     const entry = state.entries[state.index];
     if (!entry || !isMovie(entry)) return 0;
-    // Half a frame of tolerance: currentTime lands a hair before a frame's start.
-    return Math.floor($("video").currentTime * state.fps + 0.5);
+    // Steps aim at the middle of a frame, so flooring never lands on a neighbour;
+    // the epsilon absorbs a currentTime a hair before a frame's start.
+    return Math.floor($("video").currentTime * state.fps + 1e-3);
   }
 
   function timecode(frame) {

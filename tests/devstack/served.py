@@ -18,7 +18,7 @@ START_SECONDS = 120  # moto imports a backend per service on first use: slow on 
 
 
 class ServedStack:
-    def __init__(self, moto_port: int, api_port: int, test_routes: bool = False):
+    def __init__(self, moto_port: int, api_port: int, test_routes: bool = False, demo: bool = False):
         self.moto_port, self.api_port = moto_port, api_port
         self.api_url = f"http://127.0.0.1:{api_port}"
         # Only what the stack needs: nothing of the test process's own stack (its endpoint, ports).
@@ -26,7 +26,7 @@ class ServedStack:
         env.update(DUMMY_AWS, PYTHONUNBUFFERED="1", REELBASE_DEVSTACK_TEST_ROUTES="1" if test_routes else "")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "devstack.serve", "--moto-port", str(moto_port), "--api-port", str(api_port),
-             "--no-demo"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+             *([] if demo else ["--no-demo"])], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         self._new_line = threading.Condition()
