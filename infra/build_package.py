@@ -88,8 +88,19 @@ def requirements_problems(requirements: pathlib.Path = ROOT / "requirements.txt"
             for name in LOCAL_ONLY_REQUIREMENTS if name in named]
 
 
+# Files the code reads that are not Python (the review page, served by the API).
+PACKAGE_DATA = ("chalicelib/review_page/index.html", "chalicelib/review_page/review.js",
+                "chalicelib/review_page/review.css")
+
+
+def package_data_problems(deployment: pathlib.Path) -> list[str]:
+    with zipfile.ZipFile(deployment) as archive:
+        names = set(archive.namelist())
+    return [f"deployment.zip lacks {name}" for name in PACKAGE_DATA if name not in names]
+
+
 def check(deployment: pathlib.Path, layer: pathlib.Path) -> list[str]:
-    problems = local_only_problems(deployment)
+    problems = local_only_problems(deployment) + package_data_problems(deployment)
     with zipfile.ZipFile(layer) as archive:
         entry = next((i for i in archive.infolist() if i.filename == LAYER_BINARY), None)
         if entry is None:

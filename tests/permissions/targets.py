@@ -114,7 +114,8 @@ def build_targets(tenants: Tenants, base_url: str) -> Targets:
     zype = Zype(base_url, {"api_key": a.zype_api_key})
     t.records.update({"subject": subject, "organisation": organisation, "episode": episode, "env": env,
                       "prop": prop, "instance": instance, "comment": comment, "attachment": attachment,
-                      "playlist": playlist, "share_link": share_link, "working_file": working_file, "output_type": output_type,
+                      "playlist": playlist, "share_link": share_link, "working_file": working_file,
+                      "output_type": output_type,
                       "output_file": output_file, "background": background, "zype": zype,
                       "zype_playlist": zype.playlist("A's picks"), "zype_video": zype.video("A's film"),
                       "zype_category": zype.category("Genre", ["Drama"])})
@@ -129,5 +130,6 @@ def build_targets(tenants: Tenants, base_url: str) -> Targets:
         "comment_id": comment["id"], "preview_file_id": a.preview["id"], "working_file_id": working_file["id"],
         "output_file_id": output_file["id"], "preview_background_file_id": background["id"],
         "attachment_file_id": attachment["id"], "playlist_id": playlist["id"], "job_id": job["id"],
-        "file_id": working_file["id"], "token": share_link["token"], "name": "review.js", "image_id": uuid.uuid4().hex, "file_name": "original.png"})
+        "file_id": working_file["id"], "token": share_link["token"], "name": "review.js",
+        "image_id": uuid.uuid4().hex, "file_name": "original.png"})
     return t

@@ -101,7 +101,8 @@ def test_a_guest_reaches_nothing_of_another_playlist_or_project(api, shared, pro
     other_playlist = new_playlist()
     api["manager"].post(f"/actions/playlists/{other_playlist['id']}/add-entity",
                         json={"entity_id": elsewhere["id"], "preview_file_id": other_preview["id"]})
-    for path in (f"/preview-files/{other_preview['id']}", f"/pictures/thumbnails/preview-files/{other_preview['id']}.png",
+    for path in (f"/preview-files/{other_preview['id']}",
+                 f"/pictures/thumbnails/preview-files/{other_preview['id']}.png",
                  f"/pictures/originals/preview-files/{other_preview['id']}.png",
                  f"/movies/originals/preview-files/{other_preview['id']}.mp4",
                  f"/preview-files/{other_preview['id']}/download",
