@@ -6,7 +6,8 @@
   const api = "../api/shared/playlists/" + encodeURIComponent(token);
   const $ = (id) => document.getElementById(id);
   const state = { password: sessionStorage.getItem("share-password:" + token) || "", entries: [], index: 0,
-                  fps: 25, statuses: [], canComment: false, playing: false, pictureTimer: null };
+                  fps: 25, statuses: [], canComment: false, playing: false, pictureTimer: null,
+                  build: null, inBuild: false };
 
   function query(extra) {
     const params = new URLSearchParams(extra || {});
@@ -44,10 +45,22 @@
     state.fps = Number(playlist.project_fps || (context.project || {}).fps) || 25;
     state.statuses = context.task_statuses || [];
     state.canComment = playlist.can_comment !== false;
-    state.entries = (playlist.shots || []).filter((shot) => shot.preview_file_id);
+    state.entries = (playlist.shots || []).map((shot, shotIndex) => Object.assign({ shotIndex: shotIndex }, shot))
+      .filter((shot) => shot.preview_file_id);
+    // The built movie, when it still matches the playlist: one video, each entry at its frames.
+    const built = playlist.build_movie;
+    state.build = null;
+    if (built) {
+      const parts = String(built.fps).split("/");
+      state.build = { url: api + "/jobs/" + built.build_job_id + "/build/mp4" + query(),
+                      fps: Number(parts[0]) / Number(parts[1] || 1) };
+      const placed = {};
+      built.entries.forEach((part) => { placed[part.index] = part; });
+      state.entries.forEach((entry) => { entry.build = placed[entry.shotIndex] || null; });
+    }
     $("title").textContent = playlist.name;
     $("subtitle").textContent = (playlist.project_name || "") + " · " + state.entries.length + " entries · " +
-      state.fps + " fps";
+      state.fps + " fps" + (state.build ? " · built movie" : "");
     document.title = playlist.name + " – review";
     const strip = $("strip");
     strip.textContent = "";
@@ -77,22 +90,45 @@
 
   function isMovie(entry) { return entry.preview_file_extension === "mp4"; }
 
-  function select(index, autoplay) {
-    clearTimeout(state.pictureTimer);
+  function videoFps() { return state.inBuild ? state.build.fps : state.fps; }
+
+  function highlight(index) {
     state.index = index;
     const entry = state.entries[index];
     document.querySelectorAll("#strip button").forEach((button) => {
       button.classList.toggle("current", Number(button.dataset.index) === index);
     });
     $("entry-name").textContent = entry.name || "";
+    $("comment-where").textContent = entry.name || "this entry";
+  }
+
+  function seekBuild(frame) {
+    const video = $("video");
+    const target = (frame + 0.5) / state.build.fps;
+    if (video.readyState >= 1) video.currentTime = target;
+    else video.addEventListener("loadedmetadata", () => { video.currentTime = target; }, { once: true });
+  }
+
+  function select(index, autoplay) {
+    clearTimeout(state.pictureTimer);
+    highlight(index);
+    const entry = state.entries[index];
     const video = $("video");
     const picture = $("picture");
-    if (isMovie(entry)) {
+    if (entry.build) {
+      picture.hidden = true;
+      video.hidden = false;
+      if (!state.inBuild) { video.src = state.build.url; state.inBuild = true; }
+      seekBuild(entry.build.frame_in);
+      if (autoplay) video.play().catch(() => {});
+    } else if (isMovie(entry)) {
+      state.inBuild = false;
       picture.hidden = true;
       video.hidden = false;
       video.src = api + "/movies/originals/preview-files/" + entry.preview_file_id + ".mp4" + query();
       if (autoplay) video.play().catch(() => {});
     } else {
+      state.inBuild = false;
       video.pause();
       video.removeAttribute("src");
       video.hidden = true;
@@ -101,21 +137,40 @@
       // A picture is shown for two seconds when the playlist plays through.
       if (autoplay) state.pictureTimer = setTimeout(next, 2000);
     }
-    $("comment-where").textContent = entry.name || "this entry";
     updateFrame();
   }
 
   function next() {
+    if (state.inBuild) {
+      // The built movie ended: go on with what it left out (pictures), if anything follows.
+      const after = state.entries.findIndex((entry, index) => index > state.index && !entry.build);
+      if (after >= 0) select(after, state.playing); else { state.playing = false; $("play").textContent = "▶︎"; }
+      return;
+    }
     if (state.index + 1 < state.entries.length) select(state.index + 1, state.playing);
     else { state.playing = false; $("play").textContent = "▶︎"; }
+  }
+
+  function videoFrame() {
+    // Steps aim at the middle of a frame, so flooring never lands on a neighbour;
+    // the epsilon absorbs a currentTime a hair before a frame's start.
+    return Math.floor($("video").currentTime * videoFps() + 1e-3);
   }
 
   function frameNumber() {
     const entry = state.entries[state.index];
     if (!entry || !isMovie(entry)) return 0;
-    // Steps aim at the middle of a frame, so flooring never lands on a neighbour;
-    // the epsilon absorbs a currentTime a hair before a frame's start.
-    return Math.floor($("video").currentTime * state.fps + 1e-3);
+    if (state.inBuild && entry.build) return Math.max(0, videoFrame() - entry.build.frame_in);
+    return videoFrame();
+  }
+
+  function followBuild() {
+    // Playing or stepping through the built movie moves from entry to entry.
+    if (!state.inBuild) return;
+    const frame = videoFrame();
+    const index = state.entries.findIndex((entry) => entry.build && frame >= entry.build.frame_in &&
+      frame < entry.build.frame_in + entry.build.frames);
+    if (index >= 0 && index !== state.index) highlight(index);
   }
 
   function timecode(frame) {
@@ -127,6 +182,7 @@
   }
 
   function updateFrame() {
+    followBuild();
     const frame = frameNumber();
     $("frame").textContent = String(frame);
     $("timecode").textContent = timecode(frame);
@@ -140,10 +196,11 @@
     video.pause();
     state.playing = false;
     $("play").textContent = "▶︎";
-    const target = Math.max(0, frameNumber() + frames);
+    const fps = videoFps();
+    const target = Math.max(0, videoFrame() + frames);
     const duration = isFinite(video.duration) ? video.duration : 0;
     // Aim at the middle of the frame so that decoders round to it.
-    video.currentTime = Math.min((target + 0.5) / state.fps, Math.max(0, duration - 0.5 / state.fps));
+    video.currentTime = Math.min((target + 0.5) / fps, Math.max(0, duration - 0.5 / fps));
   }
 
   function togglePlay() {

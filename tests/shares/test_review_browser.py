@@ -62,12 +62,22 @@ def wait_until(condition, seconds: float = 30, what: str = ""):
         time.sleep(0.1)
 
 
+def build_movie(served: ServedStack, token: str, playlist_id: str) -> dict:
+    api = f"{served.api_url}/api/data/playlists/{playlist_id}"
+    headers = {"Authorization": f"Bearer {token}"}
+    job = requests.get(f"{api}/build/mp4", headers=headers, timeout=30).json()
+    return wait_until(lambda: (lambda j: j if j["status"] == "succeeded" else None)(
+        requests.get(f"{api}/jobs/{job['id']}", headers=headers, timeout=30).json()), seconds=90, what="the build")
+
+
 def test_a_client_opens_the_printed_link_plays_steps_a_frame_and_comments(demo_stack, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     review_url = printed(demo_stack, r"(http://\S+/review/\S+)")
     manager_token = printed(demo_stack, r"manager\s+\S+\s+token: (\S+)")
+    playlist_id = printed(demo_stack, r"demo playlist: .* \((\S+)\); build")
+    built = build_movie(demo_stack, manager_token, playlist_id)
     browser.get(review_url)
     field = wait_until(lambda: browser.find_element(By.ID, "password").is_displayed()
                        and browser.find_element(By.ID, "password"), what="the password form")
@@ -77,6 +87,8 @@ def test_a_client_opens_the_printed_link_plays_steps_a_frame_and_comments(demo_s
     thumbnails = wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, "#strip button"), what="the strip")
     assert len(thumbnails) == 3
     video = browser.find_element(By.ID, "video")
+    # The playlist has a built movie: the page plays it, each entry at its frames.
+    wait_until(lambda: f"/jobs/{built['id']}/build/mp4" in (video.get_attribute("src") or ""), what="the build")
 
     def current_time() -> float:
         return browser.execute_script("return arguments[0].currentTime", video)

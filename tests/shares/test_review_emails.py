@@ -38,6 +38,9 @@ def test_the_build_email_links_to_a_review_page_that_opens(api, stack, demo, pro
     assert page.status_code == 200 and "review.js" in page.text
     shared = api["anonymous"].get(f"/shared/playlists/{token}")
     assert shared.status_code == 200 and [b["id"] for b in shared.json()["build_jobs"]] == [job["id"]]
+    # Where each entry is in the built movie, for the review page: one second at 25 fps.
+    assert shared.json()["build_movie"] == {"build_job_id": job["id"], "fps": "25/1", "frame_count": 25,
+                                            "entries": [{"index": 0, "frame_in": 0, "frames": 25}]}
     movie = api["anonymous"].get(f"/shared/playlists/{token}/jobs/{job['id']}/build/mp4")
     assert movie.status_code == 302 and requests.get(movie.headers["Location"], timeout=30).content[4:8] == b"ftyp"
 

@@ -67,7 +67,29 @@ def playlist(token: str, password: str | None) -> dict:
             "project_fps": shared.project.get("fps"), "can_comment": shared.link.get("can_comment", True),
             "build_jobs": [{"id": j["id"], "status": j["status"], "created_at": j["created_at"]}
                            for j in reversed(jobs)],
+            "build_movie": _build_timeline(shared, jobs[-1]) if jobs else None,
             "shots": shots}
+
+
+def _build_timeline(shared: Shared, build_job: dict) -> dict | None:
+    """Where each entry is in the newest built movie (ours: the review page plays it), or
+    None when the playlist changed since it was built. The entries are counted the way the
+    build counts them; the job's own totals say whether the movie still matches."""
+    from chalicelib.services.playlists import build_pieces
+
+    selection = entry_previews.movie_entries(shared.playlist, shared.project)
+    build = build_pieces.build_format(shared.project, build_job.get("quality") or "full")
+    frames = [build_pieces.entry_frames(movie, build.rate) for movie in selection.movies]
+    if len(frames) != build_job.get("movie_count") or sum(frames) != build_job.get("frame_count"):
+        return None
+    skipped = {item["position"] for item in selection.skipped}
+    positions = [p for p in range(1, selection.entry_count + 1) if p not in skipped]
+    entries, frame_in = [], 0
+    for position, count in zip(positions, frames, strict=True):
+        entries.append({"index": position - 1, "frame_in": frame_in, "frames": count})
+        frame_in += count
+    return {"build_job_id": build_job["id"], "fps": build_job.get("fps") or build.fps, "frame_count": frame_in,
+            "entries": entries}
 
 
 def context(token: str, password: str | None) -> dict:
