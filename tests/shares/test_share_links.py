@@ -6,8 +6,8 @@ import gazu
 import pytest
 import requests
 
-from chalicelib.models import shares
-from chalicelib.models import records
+from chalicelib.models import records, shares
+from tests.playlists.conftest import new_record
 
 LINK_FIELDS = {"id", "token", "playlist_id", "created_by", "expiration_date", "is_active", "can_comment",
                "created_at", "updated_at", "type", "has_password"}
@@ -128,6 +128,31 @@ def test_a_guest_reaches_nothing_of_another_playlist_or_project(api, shared, pro
     assert api["manager"].post(f"/data/playlists/{shared['playlist']['id']}/share/{other_token}/invite",
                                json={"emails": ["a@example.com"]}).status_code == 404
     assert guest_get(api, other_token).status_code == 200  # untouched
+    # The other playlist's built movie is not this link's either.
+    other_job = records.create("BuildJob", {"status": "succeeded", "job_type": "movie",
+                                            "playlist_id": other_playlist["id"],
+                                            "project_id": other_playlist["project_id"]},
+                               project_id=other_playlist["project_id"], parent_id=other_playlist["id"])
+    assert guest_get(api, token, f"/jobs/{other_job['id']}/build/mp4").status_code == 403
+
+
+def test_a_guest_reaches_nothing_of_another_project(api, shared, demo, add_preview, unique):
+    token = new_link(api, shared["playlist"]["id"])["token"]
+    project = new_record("projects", {"name": unique("elsewhere"), "studio_id": demo["studio"]["id"],
+                                      "team": [demo["people"]["manager"]["id"]]})
+    shot = new_record("shots", {"name": "SH900", "project_id": project["id"]})
+    task_type = next(iter(demo["task_types"].values()))
+    task = new_record("tasks", {"project_id": project["id"], "entity_id": shot["id"], "task_type_id": task_type["id"],
+                                "task_status_id": demo["statuses"]["wip"]["id"]})
+    preview = add_preview(task)
+    for path in (f"/preview-files/{preview['id']}", f"/pictures/thumbnails/preview-files/{preview['id']}.png",
+                 f"/movies/originals/preview-files/{preview['id']}.mp4", f"/preview-files/{preview['id']}/download"):
+        assert guest_get(api, token, path).status_code == 403, path
+    guest = api["anonymous"].post(f"/shared/playlists/{token}/guest", json={}).json()
+    answer = api["anonymous"].post(f"/shared/playlists/{token}/comments", json={
+        "guest_id": guest["id"], "task_id": task["id"], "task_status_id": demo["statuses"]["wip"]["id"]})
+    assert answer.status_code == 403
+    assert all(c["person_id"] != guest["id"] for c in records.query_parent(task["id"], "Comment"))
 
 
 def test_revoking_stops_the_link_at_once_and_answers_it_inactive(api, shared):
