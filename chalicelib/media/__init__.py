@@ -7,7 +7,7 @@ function needs them, so importing this package is cheap for every handler.
 
 from .concat import ConcatResult, concat_copy, concat_movies, concat_reencode, stream_mismatch, streams_compatible
 from .ffmpeg import MediaError, ffmpeg_binary, run_ffmpeg
-from .normalize import normalize_movie
+from .normalize import Rendition, normalize_movie, normalize_renditions
 from .probe import MovieInfo, probe_movie, probe_movies
 from .thumbnails import (
     PictureInfo,
@@ -37,6 +37,8 @@ __all__ = [
     "generate_tile",
     "movie_pictures",
     "normalize_movie",
+    "normalize_renditions",
+    "Rendition",
     "picture_pictures",
     "picture_to_png",
     "probe_movie",

@@ -21,7 +21,6 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
@@ -31,9 +30,9 @@ from chalicelib.observability import MetricUnit, add_metric, logger, set_correla
 from chalicelib.services.previews import index, previews
 from chalicelib.services.production import canvas
 
-# The low-definition movie is a lighter stream for review over slow links, not what
-# playlists join (they stream-copy `movie.mp4`), so it is encoded at x264's `veryfast`:
-# the same stream parameters as Zou's `slow` at about a third of the cost.
+# The low-definition movie is a lighter stream for review over slow links (and what web-
+# optimized builds join), so it is encoded at x264's `veryfast`, a notch below the
+# high definition's preset (encoding.ENCODE_PRESET).
 LOW_DEF_PRESET = "veryfast"
 # Attempts at one stage before the preview is marked broken; the queues' maxReceiveCount
 # is one more, so the last delivery finds the attempts spent and says so on the preview.
@@ -144,14 +143,11 @@ def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
     project, entity = _project_and_entity(preview)
     fps, width, height = canvas.preview_canvas(project, entity)
     movie, low = os.path.join(work, "movie.mp4"), os.path.join(work, "low.mp4")
-    # x264's `slow` high-definition encode leaves cores idle (its frame threads wait on each
-    # other): the low-definition encode runs beside it on them, not after it.
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        low_encode = beside.submit(media.normalize_movie, source, low, fps, width, height, low_def=True,
-                                   source_info=source_info, preset=LOW_DEF_PRESET, timeout=_time_left(context))
-        movie_info = media.normalize_movie(source, movie, fps, width, height, source_info=source_info,
-                                           timeout=_time_left(context, share=0.9))
-        low_encode.result()  # a failed low-definition encode breaks the preview too
+    # One decode of the upload feeds both encoders (one ffmpeg): the source, often the
+    # biggest file of the lot, is read and retimed once.
+    media.normalize_renditions(source, [media.Rendition(movie), media.Rendition(low, True, LOW_DEF_PRESET)],
+                               fps, width, height, source_info=source_info, timeout=_time_left(context, share=0.9))
+    movie_info = media.probe_movie(movie)
     # low.mp4 is stored and recorded first, so that the images worker (started by
     # movie.mp4's S3 event) finds it and decodes it, not the 28 Mb/s movie, for the tile.
     storage.upload_file(low, storage.preview_key(preview["id"], "low"), "video/mp4")
