@@ -8,7 +8,7 @@ function needs them, so importing this package is cheap for every handler.
 from .concat import ConcatResult, concat_copy, concat_movies, concat_reencode, stream_mismatch, streams_compatible
 from .ffmpeg import MediaError, ffmpeg_binary, run_ffmpeg
 from .normalize import Rendition, normalize_movie, normalize_renditions
-from .probe import MovieInfo, probe_movie, probe_movies
+from .probe import MovieInfo, browser_playable, probe_movie, probe_movies
 from .thumbnails import (
     PictureInfo,
     PreviewPictures,
@@ -41,6 +41,7 @@ __all__ = [
     "Rendition",
     "picture_pictures",
     "picture_to_png",
+    "browser_playable",
     "probe_movie",
     "probe_movies",
     "resize_to_width",

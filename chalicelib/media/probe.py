@@ -72,6 +72,18 @@ class MovieInfo:
         return Fraction(self.width, self.height) * self.sample_aspect_ratio
 
 
+# What every browser plays in a <video>: H.264 in 8-bit 4:2:0, in MP4, with AAC or no sound.
+BROWSER_EXTENSIONS = frozenset({"mp4", "m4v"})
+BROWSER_PIXEL_FORMATS = frozenset({"yuv420p", "yuvj420p"})
+
+
+def browser_playable(info: MovieInfo, extension: str) -> bool:
+    """Whether a browser plays this movie as it is (a reviewer can watch an upload
+    before its normalization ends)."""
+    return (extension.lower() in BROWSER_EXTENSIONS and info.video_codec == "h264"
+            and info.pix_fmt in BROWSER_PIXEL_FORMATS and (not info.has_audio or info.audio_codec == "aac"))
+
+
 def probe_movie(path: str, *, count_frames: bool = True, timeout: float = PROBE_TIMEOUT_S) -> MovieInfo:
     """Probe `path`. Raises `MediaError` if it is unreadable, has no video, or lasts zero seconds.
 

@@ -59,16 +59,23 @@ def locate(ctx: previews.PreviewContext, variants: list[str], attachment: bool =
     stored = set((preview.get("pipeline") or {}).get("variants") or [])
     for variant in variants:
         if variant in stored:
-            key, extension, content_type = _object_of(preview, variant)
-            name = names.preview_file_name(preview, ctx.project, ctx.entity, ctx.task_type,
-                                           extension=extension) if attachment else None
-            return Download(storage.presigned_get(key, download_name=name, content_type=content_type))
+            return _link(ctx, variant, attachment)
     if preview.get("status") == "processing":
+        if preview.get("source_playable") and "source" in stored and variants[0] in Rendition.MOVIE.value:
+            # The upload plays in a browser as it is: served until its normalized movie exists.
+            return _link(ctx, "source", attachment)
         return Processing(f"Preview file {preview['id']} is still being processed")
     if preview.get("status") in ("broken", "missing"):
         raise NotFound(f"Preview file {preview['id']} is {preview['status']}: "
                        f"{preview.get('status_reason') or 'unknown reason'}")
     raise NotFound(f"Preview file {preview['id']} has no {variants[0]}")
+
+
+def _link(ctx: previews.PreviewContext, variant: str, attachment: bool) -> Download:
+    key, extension, content_type = _object_of(ctx.preview, variant)
+    name = names.preview_file_name(ctx.preview, ctx.project, ctx.entity, ctx.task_type,
+                                   extension=extension) if attachment else None
+    return Download(storage.presigned_get(key, download_name=name, content_type=content_type))
 
 
 def _object_of(preview: dict, variant: str) -> tuple[str, str, str]:

@@ -139,6 +139,9 @@ def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
         storage.copy(obj.key, storage.preview_key(preview["id"], "movie"), "video/mp4")
         _advance(job, {**_movie_fields(source_info, obj.size), "data": original}, ["movie"], done=True)
         return
+    if media.browser_playable(source_info, extension):
+        # Watchable at once: the movie routes serve the upload until the normalized movie is stored.
+        _advance(job, {"source_playable": True}, [])
     _check_space(work, obj.size + source_info.duration * _ENCODED_BYTES_PER_SECOND, "the normalized movies")
     project, entity = _project_and_entity(preview)
     fps, width, height = canvas.preview_canvas(project, entity)
