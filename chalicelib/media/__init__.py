@@ -7,6 +7,7 @@ function needs them, so importing this package is cheap for every handler.
 
 from .concat import ConcatResult, concat_copy, concat_movies, concat_reencode, stream_mismatch, streams_compatible
 from .ffmpeg import MediaError, ffmpeg_binary, run_ffmpeg
+from . import segments
 from .normalize import Rendition, normalize_movie, normalize_renditions
 from .probe import MovieInfo, browser_playable, probe_movie, probe_movies
 from .thumbnails import (
@@ -45,6 +46,7 @@ __all__ = [
     "probe_movie",
     "probe_movies",
     "resize_to_width",
+    "segments",
     "run_ffmpeg",
     "stream_mismatch",
     "streams_compatible",
