@@ -13,7 +13,8 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
-MEDIA_FUNCTIONS = {"NormalizePreview", "PreviewImages", "BuildChunk", "JoinBuild"}
+MEDIA_FUNCTIONS = {"NormalizePreview", "PreviewImages", "BuildChunk", "JoinBuild", "EncodePreviewSegment",
+                   "StitchPreviewSegments"}
 # Read by libraries rather than by chalicelib.config.
 LIBRARY_VARIABLES = {"POWERTOOLS_SERVICE_NAME"}
 
@@ -96,7 +97,8 @@ def test_the_wildcard_check_sees_every_spelling():
 def test_each_function_has_its_own_role_logging_only_to_its_log_group(packaged):
     functions = _functions(packaged)
     assert set(functions) == {"APIHandler", "NormalizePreview", "PreviewImages", "SweepPreviews", "PlanBuild",
-                              "BuildChunk", "JoinBuild", "FailBuild", "MakeZip"}
+                              "BuildChunk", "JoinBuild", "FailBuild", "MakeZip",
+                              "EncodePreviewSegment", "StitchPreviewSegments", "FailPreviewSegments"}
     roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()]
     assert len(set(roles)) == len(roles)
     assert "DefaultRole" not in packaged["Resources"]
@@ -182,6 +184,10 @@ def test_state_machine_runs_the_packaged_functions(packaged):
     definition = json.dumps(packaged["Resources"]["PlaylistMovieStateMachine"]["Properties"]["Definition"])
     tasks = set(re.findall(r'"Fn::GetAtt": \["(\w+)", "Arn"\]', definition))
     assert tasks == {"PlanBuild", "BuildChunk", "JoinBuild", "FailBuild"}
+    assert tasks <= set(_functions(packaged))
+    definition = json.dumps(packaged["Resources"]["PreviewSegmentsStateMachine"]["Properties"]["Definition"])
+    tasks = set(re.findall(r'"Fn::GetAtt": \["(\w+)", "Arn"\]', definition))
+    assert tasks == {"EncodePreviewSegment", "StitchPreviewSegments", "FailPreviewSegments"}
     assert tasks <= set(_functions(packaged))
 
 
