@@ -17,8 +17,8 @@ import tempfile
 from collections.abc import Sequence
 from fractions import Fraction
 
-from . import assemble, encoding, mp4box
-from .ffmpeg import DEFAULT_TIMEOUT_S, run_ffmpeg_into, run_ffmpeg_outputs
+from . import encoding, mp4box
+from .ffmpeg import DEFAULT_TIMEOUT_S, MediaError, run_ffmpeg_into, run_ffmpeg_outputs
 from .normalize import Rendition
 from .probe import MovieInfo
 
@@ -98,8 +98,22 @@ def join_segments(segments: Sequence[str], fps, sound: str, dst: str, *,
     rate = encoding.fps_fraction(fps)
     frames = [mp4box.video_track(path).sample_count for path in segments]
     with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(dst)), prefix=".join-") as work_dir:
-        video = os.path.join(work_dir, "video.mp4")
-        assemble.join_video(list(segments), frames, rate, video, timeout=timeout)
-        run_ffmpeg_into(dst, ["-i", video, "-i", sound, "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
-                              *encoding.mp4_args()], timeout=timeout)
-    return sum(frames)
+        listing = os.path.join(work_dir, "segments.ffconcat")
+        with open(listing, "w", encoding="utf-8") as list_file:
+            list_file.write(_listing(segments, frames, rate))
+        run_ffmpeg_into(dst, ["-f", "concat", "-safe", "0", "-i", listing, "-i", sound, "-map", "0:v:0",
+                              "-map", "1:a:0", "-c", "copy", *encoding.mp4_args()], timeout=timeout)
+    joined = mp4box.video_track(dst).sample_count
+    if joined != sum(frames):
+        raise MediaError(f"the stitched movie has {joined} frames instead of {sum(frames)}")
+    return joined
+
+
+def _listing(paths: Sequence[str], frames: Sequence[int], rate: Fraction) -> str:
+    lines = ["ffconcat version 1.0"]
+    for path, count in zip(paths, frames, strict=True):
+        quoted = os.path.abspath(path).replace("'", "'\\''")
+        # The demuxer places each segment at the sum of the durations before it: given here,
+        # exactly its frames' length.
+        lines += [f"file '{quoted}'", f"duration {float(count / rate):.9f}"]
+    return "\n".join(lines) + "\n"
