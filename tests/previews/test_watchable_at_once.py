@@ -1,7 +1,8 @@
 """Beyond Zou: while a browser-playable upload (H.264 + AAC in MP4) is normalized, the
-preview says so (`source_playable`) and the movie routes serve the upload itself, so a
-reviewer watches it seconds after the upload; once the normalized movie is stored, they
-serve that. An upload a browser cannot play waits as before (202)."""
+preview says so (`source_playable`) and the movie routes serve the upload itself to a
+player (a request for byte ranges), so a reviewer watches it seconds after the upload;
+once the normalized movie is stored, they serve that. gazu's downloads (no Range) and an
+upload a browser cannot play wait as before (202)."""
 import threading
 
 import requests
@@ -33,8 +34,12 @@ def test_a_playable_upload_is_served_while_it_is_normalized(api, previews, clips
         source_key = records.get(preview["id"])["pipeline"]["source_key"]
         during = api["manager"].get(f"/data/preview-files/{preview['id']}").json()
         assert (during["status"], during["source_playable"]) == ("processing", True)
+        # gazu's download_preview_movie waits for the normalized movie, as with Zou.
+        answer = api["manager"].get(f"/movies/originals/preview-files/{preview['id']}.mp4")
+        assert answer.status_code == 202
         for route in ("originals", "low"):
-            answer = api["manager"].get(f"/movies/{route}/preview-files/{preview['id']}.mp4")
+            answer = api["manager"].get(f"/movies/{route}/preview-files/{preview['id']}.mp4",
+                                        headers={"Range": "bytes=0-"})
             assert answer.status_code == 302, answer.text
             assert source_key in requests.utils.unquote(answer.headers["Location"])
             played = requests.get(answer.headers["Location"], timeout=10)
@@ -56,7 +61,8 @@ def test_an_upload_a_browser_cannot_play_waits_for_its_normalized_movie(api, pre
         previews.presigned_put(preview, clips["wide"])  # a QuickTime .mov
         assert entered.wait(timeout=30)
         assert records.get(preview["id"])["source_playable"] is False
-        answer = api["manager"].get(f"/movies/originals/preview-files/{preview['id']}.mp4")
+        answer = api["manager"].get(f"/movies/originals/preview-files/{preview['id']}.mp4",
+                                    headers={"Range": "bytes=0-"})
         assert answer.status_code == 202
     finally:
         release.set()
