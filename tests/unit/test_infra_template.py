@@ -263,6 +263,8 @@ def test_names_the_code_computes_match_the_template(packaged, monkeypatch, funct
         assert settings.build_state_machine_arn == resolver.arn_of("PlaylistMovieStateMachine")
         assert settings.jwt_secret_parameter == packaged["Parameters"]["JwtSecretParameterName"]["Default"]
         assert settings.jwt_secret_plain == ""  # never in plain text in the cloud
+    if function == "NormalizePreview":
+        assert settings.segments_state_machine_arn == resolver.arn_of("PreviewSegmentsStateMachine")
 
 
 def test_queues_named_in_app_match_the_packaged_event_sources(packaged):
