@@ -20,7 +20,7 @@ from chalicelib.api import (
 from chalicelib.config import settings
 from chalicelib.services.playlists import build_pipeline, zips
 from chalicelib.services.playlists.build_errors import retryable_step
-from chalicelib.services.previews import pipeline, sweep
+from chalicelib.services.previews import pipeline, segments, sweep
 
 # Chalice's own log is the logger named after the app, which is also Powertools' logger
 # (service "reelbase"): Chalice must not give it a plain-text handler and the ERROR level.
@@ -77,6 +77,27 @@ def preview_images(event):
     # Thumbnails and tiles are light: a burst (a batch comment of pictures) shares invocations,
     # and a failed message is reported alone (ReportBatchItemFailures).
     return pipeline.process_batch(event.to_dict(), event.context, pipeline.images_object)
+
+
+# Long masters, normalized in segments by parallel Lambdas (infra/resources.yaml:
+# PreviewSegmentsStateMachine; chalicelib.services.previews.segments).
+
+@app.lambda_function(name="encode_preview_segment")
+@retryable_step(lambda event: f"Segment {event['index'] + 1} of the movie")
+def encode_preview_segment(event, context):
+    return segments.encode_segment(event)
+
+
+@app.lambda_function(name="stitch_preview_segments")
+@retryable_step(lambda event: "Stitching the segments of the movie")
+def stitch_preview_segments(event, context):
+    return segments.stitch(event)
+
+
+@app.lambda_function(name="fail_preview_segments")
+@retryable_step(lambda event: "Recording the failure")
+def fail_preview_segments(event, context):
+    return segments.fail(event)
 
 
 # No preview left in `processing` (chalicelib.services.previews.sweep): EventBridge runs it,

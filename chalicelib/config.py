@@ -28,6 +28,9 @@ class Settings:
     preview_images_queue: str
     preview_upload_timeout_seconds: int
     preview_worker_grace_seconds: int
+    segments_state_machine_arn: str
+    preview_segment_threshold_seconds: float
+    preview_segment_seconds: float
     public_web_url: str
     build_state_machine_arn: str
     build_chunk_size: int
@@ -69,6 +72,11 @@ def settings() -> Settings:
         # out this long ago is sent again (or broken after its attempts).
         preview_upload_timeout_seconds=_int("PREVIEW_UPLOAD_TIMEOUT_SECONDS", 30 * 60),
         preview_worker_grace_seconds=_int("PREVIEW_WORKER_GRACE_SECONDS", 5 * 60),
+        # Long masters (services/previews/segments.py): a movie longer than the threshold is
+        # normalized as segments of about this many seconds by parallel Lambdas.
+        segments_state_machine_arn=os.environ.get("SEGMENTS_STATE_MACHINE_ARN", ""),
+        preview_segment_threshold_seconds=max(1, _int("PREVIEW_SEGMENT_THRESHOLD_SECONDS", 60)),
+        preview_segment_seconds=max(1, _int("PREVIEW_SEGMENT_SECONDS", 20)),
         public_web_url=os.environ.get("PUBLIC_WEB_URL", ""),
         build_state_machine_arn=os.environ.get("BUILD_STATE_MACHINE_ARN", ""),
         build_chunk_size=max(1, _int("BUILD_CHUNK_SIZE", 10)),

@@ -145,7 +145,12 @@ class LocalStack:
         setting the template leaves empty (public URLs) keeps the local stack's value."""
         from chalicelib.config import settings
 
-        for name, value in self.resources.chalice_environment().items():
+        # One process runs every function here: the API's environment, and what the
+        # normalize worker's adds (not the layer's ffmpeg path: imageio-ffmpeg's is used).
+        environment = {**self.resources.chalice_environment("NormalizePreview"),
+                       **self.resources.chalice_environment()}
+        environment.pop("FFMPEG_BINARY", None)
+        for name, value in environment.items():
             if name not in self.extra_env and (value or name not in os.environ):
                 os.environ[name] = value
         settings.cache_clear()

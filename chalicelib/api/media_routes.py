@@ -58,7 +58,11 @@ def preview_file_upload_complete(request, preview_file_id):
 def _preview_download(request, file_name: str, rendition: Rendition, attachment: bool = False):
     # `.../<id>/download` names no extension; the other routes need one.
     preview_file_id = file_id(file_name, extension_required=not attachment)
-    return link(media_reads.download(request.caller, preview_file_id, rendition, attachment=attachment))
+    # A media player asks for byte ranges; gazu's downloads do not, and keep waiting for the
+    # normalized movie (as with Zou) rather than get the upload while it is processed.
+    playback = "range" in {name.lower() for name in (request.headers or {})}
+    return link(media_reads.download(request.caller, preview_file_id, rendition, attachment=attachment,
+                                     playback=playback))
 
 
 @_media("/movies/originals/preview-files/{file_name}")

@@ -7,8 +7,9 @@ function needs them, so importing this package is cheap for every handler.
 
 from .concat import ConcatResult, concat_copy, concat_movies, concat_reencode, stream_mismatch, streams_compatible
 from .ffmpeg import MediaError, ffmpeg_binary, run_ffmpeg
-from .normalize import normalize_movie
-from .probe import MovieInfo, probe_movie, probe_movies
+from . import segments
+from .normalize import Rendition, normalize_movie, normalize_renditions
+from .probe import MovieInfo, browser_playable, probe_movie, probe_movies
 from .thumbnails import (
     PictureInfo,
     PreviewPictures,
@@ -37,11 +38,15 @@ __all__ = [
     "generate_tile",
     "movie_pictures",
     "normalize_movie",
+    "normalize_renditions",
+    "Rendition",
     "picture_pictures",
     "picture_to_png",
+    "browser_playable",
     "probe_movie",
     "probe_movies",
     "resize_to_width",
+    "segments",
     "run_ffmpeg",
     "stream_mismatch",
     "streams_compatible",

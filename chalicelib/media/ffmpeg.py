@@ -7,6 +7,7 @@ is how a Lambda layer or a developer's own build can be used instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import resource
@@ -117,18 +118,36 @@ def run_ffmpeg_into(
     stays on one filesystem (Lambda's /tmp) where it is atomic. `args` must
     name the output format (`-f`), or the extension of `dst` decides it.
     """
-    suffix = os.path.splitext(dst)[1]
-    with tempfile.TemporaryDirectory(
-        dir=os.path.dirname(os.path.abspath(dst)), prefix=".ffmpeg-"
-    ) as work_dir:
-        partial = os.path.join(work_dir, "output" + suffix)
-        # -loglevel error: the stderr tail we report is then the error itself,
-        # not the last progress line.
-        run_ffmpeg(["-loglevel", "error", *args, "-y", partial], timeout=timeout)
-        if not os.path.exists(partial):
+    run_ffmpeg_outputs(args, [(dst, [])], timeout=timeout, empty_reason=empty_reason)
+
+
+def run_ffmpeg_outputs(
+    args: Sequence[str],
+    outputs: Sequence[tuple[str, Sequence[str]]],
+    *,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    empty_reason: str = "ffmpeg produced no output",
+) -> None:
+    """One ffmpeg run of `args` (inputs, filters) writing several outputs, each
+    `(dst, its output options)`; as `run_ffmpeg_into`, every `dst` appears only
+    when the whole run succeeded."""
+    partials = []
+    with contextlib.ExitStack() as stack:
+        command = ["-loglevel", "error", *args]
+        for number, (dst, output_args) in enumerate(outputs):
+            # -loglevel error: the stderr tail we report is then the error itself,
+            # not the last progress line.
+            work_dir = stack.enter_context(tempfile.TemporaryDirectory(
+                dir=os.path.dirname(os.path.abspath(dst)), prefix=".ffmpeg-"))
+            partial = os.path.join(work_dir, f"output-{number}" + os.path.splitext(dst)[1])
+            partials.append(partial)
+            command += [*output_args, "-y", partial]
+        run_ffmpeg(command, timeout=timeout)
+        if not all(os.path.exists(partial) for partial in partials):
             # ffmpeg exits 0 when there was nothing to write (e.g. a seek past the end).
             raise MediaError(empty_reason)
-        os.replace(partial, dst)
+        for partial, (dst, _) in zip(partials, outputs, strict=True):
+            os.replace(partial, dst)
 
 
 def stderr_reason(stderr: str) -> str:

@@ -23,6 +23,7 @@ from .ffmpeg import MediaError, run_ffmpeg, stderr_reason
 
 PROBE_TIMEOUT_S = 120.0
 
+_START = re.compile(r"^\s*Duration: [^\n]*?, start: (-?\d+(?:\.\d+)?)", re.MULTILINE)
 _DURATION = re.compile(r"^\s*Duration: (?:(\d+):(\d+):(\d+(?:\.\d+)?)|N/A)", re.MULTILINE)
 _STREAM = re.compile(r"^\s*Stream #0:(\d+)\S*: (Video|Audio|Subtitle|Data|Attachment): (.*)$", re.MULTILINE)
 _SIZE = re.compile(r"^(\d+)x(\d+)(?: \[SAR (\d+):(\d+) DAR \d+:\d+\])?")
@@ -65,11 +66,24 @@ class MovieInfo:
     channel_layout: str | None = None
     stream_count: int = 0  # all streams, including subtitles and data tracks
     file_size: int = 0
+    start_time: float = 0.0  # the container's first timestamp, which ffmpeg shifts to 0
 
     @property
     def display_aspect_ratio(self) -> Fraction:
         """Width over height as shown, i.e. after applying non-square pixels."""
         return Fraction(self.width, self.height) * self.sample_aspect_ratio
+
+
+# What every browser plays in a <video>: H.264 in 8-bit 4:2:0, in MP4, with AAC or no sound.
+BROWSER_EXTENSIONS = frozenset({"mp4", "m4v"})
+BROWSER_PIXEL_FORMATS = frozenset({"yuv420p", "yuvj420p"})
+
+
+def browser_playable(info: MovieInfo, extension: str) -> bool:
+    """Whether a browser plays this movie as it is (a reviewer can watch an upload
+    before its normalization ends)."""
+    return (extension.lower() in BROWSER_EXTENSIONS and info.video_codec == "h264"
+            and info.pix_fmt in BROWSER_PIXEL_FORMATS and (not info.has_audio or info.audio_codec == "aac"))
 
 
 def probe_movie(path: str, *, count_frames: bool = True, timeout: float = PROBE_TIMEOUT_S) -> MovieInfo:
@@ -148,6 +162,7 @@ def parse_ffmpeg_input(stderr: str) -> MovieInfo:
     audio = _parse_audio(audios[0]) if audios else {}
     return MovieInfo(
         duration=_parse_duration(header),
+        start_time=_parse_start(header),
         frame_count=0,
         has_audio=bool(audios),
         stream_count=len(streams),
@@ -175,6 +190,11 @@ def _parse_duration(header: str) -> float:
         return 0.0
     hours, minutes, seconds = match.groups()
     return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def _parse_start(header: str) -> float:
+    match = _START.search(header)
+    return float(match.group(1)) if match else 0.0
 
 
 def _parse_video(fields: list[str]) -> dict:

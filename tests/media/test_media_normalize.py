@@ -3,7 +3,7 @@ from fractions import Fraction
 import pytest
 from PIL import Image
 
-from chalicelib.media import extract_frame, normalize_movie
+from chalicelib.media import MediaError, Rendition, extract_frame, normalize_movie, normalize_renditions, probe_movie
 from chalicelib.media.encoding import canvas_size, fps_fraction, low_def_size
 from tests.media_streams import frame_types
 
@@ -122,6 +122,35 @@ def test_low_def_version_is_1280_wide_at_the_canvas_aspect(clip_4x3_with_audio, 
     assert (info.width, info.height) == (1280, 960)
     video = probe_streams(out)["video"]
     assert (video["width"], video["height"], video["r_frame_rate"]) == (1280, 960, 25)
+
+
+def test_both_definitions_from_one_decode_match_what_each_encode_alone_makes(clip_4x3_with_audio, tmp_path,
+                                                                            probe_streams):
+    # The pipeline makes the high and the low definition in one ffmpeg (one decode of the
+    # upload): each must be the movie its own encode would be: canvas, frames, audio, GOP.
+    high, low = tmp_path / "movie.mp4", tmp_path / "low.mp4"
+    normalize_renditions(str(clip_4x3_with_audio), [Rendition(str(high), preset="ultrafast"),
+                                                    Rendition(str(low), True, "ultrafast")], "25.000", 1440, 1080)
+    alone = tmp_path / "alone.mp4"
+    normalize_movie(str(clip_4x3_with_audio), str(alone), "25.000", 1440, 1080, low_def=True, preset="ultrafast")
+    together, single = probe_movie(str(low)), probe_movie(str(alone))
+    assert (together.width, together.height, together.frame_count) == (single.width, single.height, 50)
+    movie = probe_movie(str(high))
+    assert (movie.width, movie.height, movie.frame_count, movie.sample_rate, movie.channels) == (1440, 1080, 50,
+                                                                                              44100, 1)
+    for path in (high, low):
+        probed = probe_streams(path)
+        assert probed["audio"]["duration"] == pytest.approx(probed["video"]["duration"], abs=1024 / 44100)
+        assert frame_types(path).count("I") == 25  # Zou's keyframe every 2 frames, in both
+
+
+def test_a_failed_run_leaves_neither_definition(tmp_path):
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 200)
+    high, low = tmp_path / "movie.mp4", tmp_path / "low.mp4"
+    with pytest.raises(MediaError):
+        normalize_renditions(str(broken), [Rendition(str(high)), Rendition(str(low), True)], "25.000", 1280, 720)
+    assert not high.exists() and not low.exists()
 
 
 def test_project_fps_strings_become_exact_rates():

@@ -13,7 +13,8 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
-MEDIA_FUNCTIONS = {"NormalizePreview", "PreviewImages", "BuildChunk", "JoinBuild"}
+MEDIA_FUNCTIONS = {"NormalizePreview", "PreviewImages", "BuildChunk", "JoinBuild", "EncodePreviewSegment",
+                   "StitchPreviewSegments"}
 # Read by libraries rather than by chalicelib.config.
 LIBRARY_VARIABLES = {"POWERTOOLS_SERVICE_NAME"}
 
@@ -96,7 +97,8 @@ def test_the_wildcard_check_sees_every_spelling():
 def test_each_function_has_its_own_role_logging_only_to_its_log_group(packaged):
     functions = _functions(packaged)
     assert set(functions) == {"APIHandler", "NormalizePreview", "PreviewImages", "SweepPreviews", "PlanBuild",
-                              "BuildChunk", "JoinBuild", "FailBuild", "MakeZip"}
+                              "BuildChunk", "JoinBuild", "FailBuild", "MakeZip",
+                              "EncodePreviewSegment", "StitchPreviewSegments", "FailPreviewSegments"}
     roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()]
     assert len(set(roles)) == len(roles)
     assert "DefaultRole" not in packaged["Resources"]
@@ -183,6 +185,10 @@ def test_state_machine_runs_the_packaged_functions(packaged):
     tasks = set(re.findall(r'"Fn::GetAtt": \["(\w+)", "Arn"\]', definition))
     assert tasks == {"PlanBuild", "BuildChunk", "JoinBuild", "FailBuild"}
     assert tasks <= set(_functions(packaged))
+    definition = json.dumps(packaged["Resources"]["PreviewSegmentsStateMachine"]["Properties"]["Definition"])
+    tasks = set(re.findall(r'"Fn::GetAtt": \["(\w+)", "Arn"\]', definition))
+    assert tasks == {"EncodePreviewSegment", "StitchPreviewSegments", "FailPreviewSegments"}
+    assert tasks <= set(_functions(packaged))
 
 
 def _variables_the_code_reads() -> set[str]:
@@ -257,6 +263,8 @@ def test_names_the_code_computes_match_the_template(packaged, monkeypatch, funct
         assert settings.build_state_machine_arn == resolver.arn_of("PlaylistMovieStateMachine")
         assert settings.jwt_secret_parameter == packaged["Parameters"]["JwtSecretParameterName"]["Default"]
         assert settings.jwt_secret_plain == ""  # never in plain text in the cloud
+    if function == "NormalizePreview":
+        assert settings.segments_state_machine_arn == resolver.arn_of("PreviewSegmentsStateMachine")
 
 
 def test_queues_named_in_app_match_the_packaged_event_sources(packaged):

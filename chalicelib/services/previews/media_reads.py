@@ -38,8 +38,10 @@ class Rendition(enum.Enum):
 _THUMBNAIL_VARIANTS = ("thumbnail", "thumbnail-square", "original")
 
 
-def download(caller: Caller, preview_id: str, rendition: Rendition, attachment: bool = False):
-    """GET {movies|pictures}/<route>/preview-files/<id>.<ext> and .../<id>/download."""
+def download(caller: Caller, preview_id: str, rendition: Rendition, attachment: bool = False,
+             playback: bool = False):
+    """GET {movies|pictures}/<route>/preview-files/<id>.<ext> and .../<id>/download.
+    `playback`: a player's request, which may be given a playable upload while it is processed."""
     ctx = previews.load(preview_id)
     if rendition is Rendition.ORIGINAL and (ctx.preview.get("pipeline") or {}).get("kind") == "file":
         variants = ["file"]  # a pdf, zip, ... stored as it is
@@ -49,26 +51,35 @@ def download(caller: Caller, preview_id: str, rendition: Rendition, attachment: 
         auth.check_preview_thumbnail_access(caller, ctx.preview, ctx.entity, ctx.project)
     else:
         auth.check_preview_download_access(caller, ctx.task, ctx.project)
-    return locate(ctx, variants, attachment)
+    return locate(ctx, variants, attachment, playback)
 
 
-def locate(ctx: previews.PreviewContext, variants: list[str], attachment: bool = False):
+def locate(ctx: previews.PreviewContext, variants: list[str], attachment: bool = False, playback: bool = False):
     """The first of `variants` the preview has, as a presigned link; Processing while it
-    may still come; NotFound (with the reason when broken) when it never will."""
+    may still come (for a player, the upload itself when it plays as it is); NotFound
+    (with the reason when broken) when it never will."""
     preview = ctx.preview
     stored = set((preview.get("pipeline") or {}).get("variants") or [])
     for variant in variants:
         if variant in stored:
-            key, extension, content_type = _object_of(preview, variant)
-            name = names.preview_file_name(preview, ctx.project, ctx.entity, ctx.task_type,
-                                           extension=extension) if attachment else None
-            return Download(storage.presigned_get(key, download_name=name, content_type=content_type))
+            return _link(ctx, variant, attachment)
     if preview.get("status") == "processing":
+        if playback and preview.get("source_playable") and "source" in stored \
+                and variants[0] in Rendition.MOVIE.value:
+            # The upload plays in a browser as it is: served until its normalized movie exists.
+            return _link(ctx, "source", attachment)
         return Processing(f"Preview file {preview['id']} is still being processed")
     if preview.get("status") in ("broken", "missing"):
         raise NotFound(f"Preview file {preview['id']} is {preview['status']}: "
                        f"{preview.get('status_reason') or 'unknown reason'}")
     raise NotFound(f"Preview file {preview['id']} has no {variants[0]}")
+
+
+def _link(ctx: previews.PreviewContext, variant: str, attachment: bool) -> Download:
+    key, extension, content_type = _object_of(ctx.preview, variant)
+    name = names.preview_file_name(ctx.preview, ctx.project, ctx.entity, ctx.task_type,
+                                   extension=extension) if attachment else None
+    return Download(storage.presigned_get(key, download_name=name, content_type=content_type))
 
 
 def _object_of(preview: dict, variant: str) -> tuple[str, str, str]:

@@ -21,7 +21,6 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
@@ -31,9 +30,9 @@ from chalicelib.observability import MetricUnit, add_metric, logger, set_correla
 from chalicelib.services.previews import index, previews
 from chalicelib.services.production import canvas
 
-# The low-definition movie is a lighter stream for review over slow links, not what
-# playlists join (they stream-copy `movie.mp4`), so it is encoded at x264's `veryfast`:
-# the same stream parameters as Zou's `slow` at about a third of the cost.
+# The low-definition movie is a lighter stream for review over slow links (and what web-
+# optimized builds join), so it is encoded at x264's `veryfast`, a notch below the
+# high definition's preset (encoding.ENCODE_PRESET).
 LOW_DEF_PRESET = "veryfast"
 # Attempts at one stage before the preview is marked broken; the queues' maxReceiveCount
 # is one more, so the last delivery finds the attempts spent and says so on the preview.
@@ -125,7 +124,7 @@ def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
         # Stored as it is: a server-side copy, no bytes through the function.
         storage.copy(obj.key, storage.preview_key(preview["id"], f"file.{extension}"),
                      storage.content_type_for(f"x.{extension}"))
-        _advance(job, {"file_size": obj.size}, ["file"], done=True)
+        advance(job, {"file_size": obj.size}, ["file"], done=True)
         return
     normalize = pipeline.get("encode", True)
     _check_space(work, obj.size, "the original")
@@ -138,32 +137,39 @@ def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
     if not normalize:
         # Zou's normalize=false: the upload itself is the movie.
         storage.copy(obj.key, storage.preview_key(preview["id"], "movie"), "video/mp4")
-        _advance(job, {**_movie_fields(source_info, obj.size), "data": original}, ["movie"], done=True)
+        advance(job, {**movie_fields(source_info, obj.size), "data": original}, ["movie"], done=True)
         return
+    if media.browser_playable(source_info, extension):
+        # Watchable at once: the movie routes serve the upload until the normalized movie is stored.
+        advance(job, {"source_playable": True}, [])
     _check_space(work, obj.size + source_info.duration * _ENCODED_BYTES_PER_SECOND, "the normalized movies")
     project, entity = _project_and_entity(preview)
     fps, width, height = canvas.preview_canvas(project, entity)
+    from chalicelib.services.previews import segments  # it builds on this module's stages
+
+    if segments.wanted(source_info):
+        # A long master: parallel Lambdas encode its segments (services/previews/segments.py).
+        advance(job, {"data": original}, [])
+        segments.start(job, obj.key, source_info, (fps, width, height))
+        return
     movie, low = os.path.join(work, "movie.mp4"), os.path.join(work, "low.mp4")
-    # x264's `slow` high-definition encode leaves cores idle (its frame threads wait on each
-    # other): the low-definition encode runs beside it on them, not after it.
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        low_encode = beside.submit(media.normalize_movie, source, low, fps, width, height, low_def=True,
-                                   source_info=source_info, preset=LOW_DEF_PRESET, timeout=_time_left(context))
-        movie_info = media.normalize_movie(source, movie, fps, width, height, source_info=source_info,
-                                           timeout=_time_left(context, share=0.9))
-        low_encode.result()  # a failed low-definition encode breaks the preview too
+    # One decode of the upload feeds both encoders (one ffmpeg): the source, often the
+    # biggest file of the lot, is read and retimed once.
+    media.normalize_renditions(source, [media.Rendition(movie), media.Rendition(low, True, LOW_DEF_PRESET)],
+                               fps, width, height, source_info=source_info, timeout=_time_left(context, share=0.9))
+    movie_info = media.probe_movie(movie)
     # low.mp4 is stored and recorded first, so that the images worker (started by
     # movie.mp4's S3 event) finds it and decodes it, not the 28 Mb/s movie, for the tile.
     storage.upload_file(low, storage.preview_key(preview["id"], "low"), "video/mp4")
-    _advance(job, {**_movie_fields(movie_info, os.path.getsize(movie)), "data": original}, ["low"])
+    advance(job, {**movie_fields(movie_info, os.path.getsize(movie)), "data": original}, ["low"])
     storage.upload_file(movie, storage.preview_key(preview["id"], "movie"), "video/mp4")
-    _advance(job, {}, ["movie"], done=True)
+    advance(job, {}, ["movie"], done=True)
     add_metric("PreviewsNormalized")
     add_metric("PreviewNormalizeSeconds", time.time() - job.started, MetricUnit.Seconds)
     add_metric("PreviewNormalizeBytes", obj.size, MetricUnit.Bytes)  # of the original
 
 
-def _movie_fields(info: media.MovieInfo, file_size: int) -> dict:
+def movie_fields(info: media.MovieInfo, file_size: int) -> dict:
     return {"width": info.width, "height": info.height, "duration": round(info.duration, 3),
             "fps": info.fps, "frame_count": info.frame_count, "file_size": file_size}
 
@@ -193,7 +199,7 @@ def _picture_images(job: Job, obj: S3Object, work: str, context) -> None:
     storage.download_file(obj.key, source)
     pictures = media.picture_pictures(source, work)
     variants = _upload_pictures(job.preview["id"], pictures)
-    _advance(job, {"width": pictures.width, "height": pictures.height, "file_size": pictures.file_size,
+    advance(job, {"width": pictures.width, "height": pictures.height, "file_size": pictures.file_size,
                    "data": {"original_file_size": obj.size}}, variants, done=True)
 
 
@@ -218,7 +224,7 @@ def _movie_images(job: Job, obj: S3Object, work: str, context) -> None:
     except media.MediaError as error:
         # As Zou: a preview without a tile is still ready; the tile route answers 404.
         logger.warning("tile failed", extra={"preview_file_id": preview_id, "reason": error.reason})
-    _advance(job, {}, variants, done=True)
+    advance(job, {}, variants, done=True)
 
 
 def _upload_pictures(preview_id: str, pictures: media.PreviewPictures) -> list[str]:
@@ -302,7 +308,7 @@ def claim(preview_id: str, stage: str, lease_seconds: float, source_key: str | N
     return Job(body, stage, outcome["attempt"], now)
 
 
-def _advance(job: Job, changes: dict, variants: list[str], done: bool = False) -> None:
+def advance(job: Job, changes: dict, variants: list[str], done: bool = False) -> None:
     """Store what the stage produced; with `done`, close the stage (and make the preview
     `ready` when it was the last one)."""
 

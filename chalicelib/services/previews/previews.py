@@ -103,7 +103,9 @@ def _new_preview(caller: Caller, task: dict, project: dict, comment: dict, reque
         "annotations": [], "width": 0, "height": 0, "duration": 0, "fps": None, "frame_count": 0, "data": {},
         "task_id": task["id"], "person_id": caller.id, "source_file_id": None, "entity_id": task["entity_id"],
         "task_type_id": task["task_type_id"], "project_id": task["project_id"], "comments": [comment["id"]],
-        "pipeline": {},
+        # True while a browser can play the upload as it is (media.browser_playable): the
+        # movie routes serve it until the normalized movie is there.
+        "source_playable": False, "pipeline": {},
     }
     try:
         created = records.create(KIND, preview, project_id=task["project_id"], parent_id=task["id"],

@@ -186,7 +186,7 @@ COLLECTIONS: dict[str, Collection] = {c.route: c for c in [
         "source_file_id": UUID, "entity_id": UUID, "task_type_id": UUID, "project_id": UUID,
         "comments": UUIDS, "status_reason": STR},
         required=("task_id",), project_field="project_id", parent_field="task_id", hidden=("pipeline",),
-        own_routes=True),
+        computed=("source_playable",), own_routes=True),
     Collection("preview-background-files", "PreviewBackgroundFile", {
         "name": STR, "archived": BOOL, "is_default": BOOL, "original_name": STR, "extension": STR,
         "file_size": INT},
