@@ -19,7 +19,7 @@ See README.md beside this file for the access patterns."""
 import functools
 import hashlib
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -58,6 +58,16 @@ class ZypeItem(Model):
     # Entries.
     order_pk = UnicodeAttribute(null=True)
     order_sk = UnicodeAttribute(null=True)
+    # Membership markers again: the video, so that a video's playlists are one Query.
+    member_video = UnicodeAttribute(null=True)
+    # Ranked lists (zype_ranks.py): bucket counts of a site list's digest, of a
+    # playlist's active / inactive entries, and the version of their boundaries.
+    buckets = MapAttribute(null=True)
+    digest_1 = MapAttribute(null=True)
+    digest_0 = MapAttribute(null=True)
+    split_rev = NumberAttribute(null=True)
+    # Search terms (zype_terms.py): is the video active.
+    term_active = NumberAttribute(null=True)
 
     # A site's records of one kind, oldest first.
     by_site = string_index("by_site", "site_kind", "created_sort")
@@ -65,6 +75,8 @@ class ZypeItem(Model):
     # where entries carry a whole video, so skipping to page N reads ~10,000 positions
     # per 1 MB Query response instead of ~1,000.
     entry_order = string_index("entry_order", "order_pk", "order_sk", keys_only=True)
+    # Keys only of the membership markers of a video: the playlists holding it.
+    by_member = string_index("by_member", "member_video", "pk", keys_only=True)
 
 
 class Contended(Exception):
@@ -170,7 +182,8 @@ def entry(playlist_id: str, entry_sk: str, video: dict) -> ZypeItem:
 
 
 def marker(playlist_id: str, video_id: str, entry_sk: str, seq: int) -> ZypeItem:
-    return ZypeItem(record_key(PLAYLIST, playlist_id), f"{MEMBER_PREFIX}{video_id}", entry_sk=entry_sk, seq=seq)
+    return ZypeItem(record_key(PLAYLIST, playlist_id), f"{MEMBER_PREFIX}{video_id}", entry_sk=entry_sk, seq=seq,
+                    member_video=video_id)
 
 
 def markers_of_playlist(playlist_id: str) -> list[ZypeItem]:
@@ -225,28 +238,100 @@ def entries_by_key(playlist_id: str, entry_sks: list[str]) -> list[ZypeItem]:
 
 
 def write_membership(playlist_id: str, changes: list["MembershipChange"]) -> None:
-    """Apply membership changes atomically per transaction together with the counters,
-    so `playlist_item_count` never drifts from the entries. Contended when a marker
-    condition fails (another request changed the same membership)."""
+    """Apply membership changes atomically per transaction together with the counters
+    and the digests of the playlist's entries (zype_ranks), so `playlist_item_count`
+    and page positions never drift from the entries. Contended when a marker condition
+    fails (another request changed the same membership) or a digest was cut meanwhile."""
+    from chalicelib.models import zype_ranks
+
+    if not changes:
+        return
+    pk = record_key(PLAYLIST, playlist_id)
+    digests = playlist_digests(playlist_id)
     per_change = 3  # old entry delete, new entry put, marker put
     batch_size = (TRANSACTION_ACTIONS - 1) // per_change
     for start in range(0, len(changes), batch_size):
         batch = changes[start:start + batch_size]
+        actions = []
+        for active in ("1", "0"):
+            prefix = f"{ENTRY_PREFIX}{active}#"
+            deltas = digests.digest[active].deltas_for(
+                [c.new_sk for c in batch if c.new_sk and c.new_sk.startswith(prefix) and c.new_sk != c.old_sk],
+                [c.old_sk for c in batch if c.old_sk and c.old_sk.startswith(prefix) and c.new_sk != c.old_sk])
+            actions += zype_ranks.delta_actions(digests.attribute[active], deltas)
+            digests.digest[active].apply(deltas)
+        total = sum(change.count_delta for change in batch)
+        active_delta = sum(change.active_delta for change in batch)
+        if total or active_delta:
+            actions += [ZypeItem.item_count.add(total), ZypeItem.active_item_count.add(active_delta)]
         try:
             with TransactWrite(connection=connection()) as transaction:
                 for change in batch:
                     change.stage(transaction)
-                total = sum(change.count_delta for change in batch)
-                active = sum(change.active_delta for change in batch)
-                if total or active:
-                    transaction.update(
-                        ZypeItem(record_key(PLAYLIST, playlist_id), PLAYLIST),
-                        actions=[ZypeItem.item_count.add(total), ZypeItem.active_item_count.add(active)],
-                        condition=ZypeItem.pk.exists())
+                if actions:
+                    transaction.update(ZypeItem(pk, PLAYLIST), actions=actions,
+                                       condition=ZypeItem.pk.exists() & (ZypeItem.split_rev == digests.rev))
         except TransactWriteError as error:
             if getattr(error, "cause_response_code", "") == "TransactionCanceledException":
                 raise Contended(playlist_id) from error
             raise
+    for active in ("1", "0"):
+        for bucket in digests.digest[active].oversized():
+            zype_ranks.cut_bucket(entry_query(playlist_id, active), ZypeItem(pk, PLAYLIST), digests.attribute[active],
+                                  bucket, digests.digest[active].buckets[bucket])
+
+
+class PlaylistDigests:
+    def __init__(self, item: "ZypeItem"):
+        from chalicelib.models.zype_ranks import FIRST, Digest
+
+        active = int(item.active_item_count or 0)
+        inactive = int(item.item_count or 0) - active
+        self.digest = {"1": Digest.of(item.digest_1 or {FIRST: active}, item.split_rev),
+                       "0": Digest.of(item.digest_0 or {FIRST: inactive}, item.split_rev)}
+        self.rev = item.split_rev
+        self.attribute = {"1": ZypeItem.digest_1, "0": ZypeItem.digest_0}
+        self.missing = item.digest_1 is None or item.digest_0 is None
+
+
+def playlist_digests(playlist_id: str) -> PlaylistDigests:
+    """The digests of a playlist's entries, read consistently (written first when the
+    playlist predates them)."""
+    pk = record_key(PLAYLIST, playlist_id)
+    try:
+        item = ZypeItem.get(pk, PLAYLIST, consistent_read=True)
+    except DoesNotExist as error:
+        raise Contended(playlist_id) from error
+    digests = PlaylistDigests(item)
+    if digests.missing:
+        try:
+            item.update(actions=[ZypeItem.digest_1.set(digests.digest["1"].buckets),
+                                 ZypeItem.digest_0.set(digests.digest["0"].buckets), ZypeItem.split_rev.set(0)],
+                        condition=ZypeItem.digest_1.does_not_exist())
+        except UpdateError as error:
+            raise Contended(playlist_id) from error
+        digests = PlaylistDigests(item)
+    return digests
+
+
+def entry_query(playlist_id: str, active: str):
+    """`query_from(first_key, limit)` over a playlist's entries of one activity, in order
+    (the keys-only index)."""
+    pk = record_key(PLAYLIST, playlist_id)
+    prefix = f"{ENTRY_PREFIX}{active}#"
+
+    def query_from(first_key: str, limit: int) -> list[str]:
+        found = ZypeItem.entry_order.query(pk, ZypeItem.order_sk.between(max(first_key, prefix), prefix + "\U0010ffff"),
+                                           limit=limit, page_size=limit)
+        return [item.order_sk for item in found]
+    return query_from
+
+
+def playlists_holding(video_id: str) -> list[str]:
+    """Ids of the playlists that hold a video (the by_member index; callers confirm with
+    a consistent read of the markers)."""
+    return [item.pk.split("#", 1)[1]
+            for item in ZypeItem.by_member.query(video_id, page_size=QUERY_PAGE)]
 
 
 class MembershipChange:

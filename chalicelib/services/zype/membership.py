@@ -9,6 +9,7 @@ and leaving is two deletes). Entries are kept in place as things change:
 - a category playlist's rules change: its membership is recomputed.
 See chalicelib/models/zype.py for the key layout."""
 from chalicelib.models import zype as table
+from chalicelib.models import zype_ranks
 from chalicelib.services.zype import ordering, pagination
 from chalicelib.services.zype.filters import Filters
 from chalicelib.services.zype.store import Listing, retrying
@@ -179,17 +180,23 @@ def video_page(playlist_item: table.ZypeItem, filters: Filters, sort: tuple[str,
 
 
 def _page_by_key(playlist_item: table.ZypeItem, active: bool | None, page: pagination.Page) -> Listing:
+    """One activity: its digest (read with the playlist) gives where the page starts, so
+    one Query reads at most a bucket more than the page. `active=all` merges the two
+    activities' keys up to the page's end (bounded by the page, not the playlist)."""
     playlist_id = playlist_item.body["_id"]
     total_count = int(playlist_item.item_count or 0)
     active_count = int(playlist_item.active_item_count or 0)
     total = {True: active_count, False: total_count - active_count, None: total_count}[active]
     if page.offset >= total:
         return Listing([], pagination.numbers(total, page))
-    prefixes = {True: ["1#"], False: ["0#"], None: ["0#", "1#"]}[active]
-    keys = []
-    for prefix in prefixes:
-        keys += table.entry_keys(playlist_id, prefix, page.end)
-    if len(prefixes) > 1:
-        keys.sort(key=_order_part)
-    entries = table.entries_by_key(playlist_id, keys[page.offset:page.end])
+    if active is not None:
+        flag = "1" if active else "0"
+        digest = table.PlaylistDigests(playlist_item).digest[flag]
+        keys = zype_ranks.slice_keys(table.entry_query(playlist_id, flag), digest, page.offset, page.per_page)
+    else:
+        keys = []
+        for prefix in ("0#", "1#"):
+            keys += table.entry_keys(playlist_id, prefix, page.end)
+        keys = sorted(keys, key=_order_part)[page.offset:page.end]
+    entries = table.entries_by_key(playlist_id, keys)
     return Listing([entry.body for entry in entries], pagination.numbers(total, page))

@@ -8,6 +8,7 @@ from chalicelib import auth
 from chalicelib.auth import ZypeCaller
 from chalicelib.errors import Unprocessable
 from chalicelib.models import zype as table
+from chalicelib.models import zype_ranks
 from chalicelib.services.zype import categories, images, membership, ordering, pagination, relationships, videos
 from chalicelib.services.zype.filters import PLAYLIST_SORTS, VIDEO_SORTS, playlist_filters, video_filters
 from chalicelib.services.zype.store import Listing, new_body, require, retrying, site_bodies
@@ -121,7 +122,8 @@ def create_playlist(caller: ZypeCaller, params: dict) -> dict:
     effects = _apply(caller.site_id, playlist, fields, siblings, creating=True)
     if playlist["priority"] is None:
         playlist["priority"] = relationships.next_priority(siblings, playlist["parent_id"])
-    table.put_new(table.PLAYLIST, caller.site_id, playlist, item_count=0, active_item_count=0, next_seq=0)
+    table.put_new(table.PLAYLIST, caller.site_id, playlist, item_count=0, active_item_count=0, next_seq=0,
+                  digest_1={zype_ranks.FIRST: 0}, digest_0={zype_ranks.FIRST: 0}, split_rev=0)
     _carry_out(caller, playlist, effects)
     return get_playlist(caller, playlist["_id"])
 
