@@ -145,6 +145,23 @@ def replace_body(item: ZypeItem, body: dict) -> ZypeItem:
     return item
 
 
+def stage_put_new(transaction: TransactWrite, kind: str, site_id: str, body: dict, **counters) -> None:
+    """put_new inside a transaction (with the record's list rows, zype_ranks)."""
+    transaction.save(ZypeItem(record_key(kind, body["_id"]), kind, body=body, revision=0,
+                              site_kind=f"{site_id}#{kind}", created_sort=f"{body['created_at']}#{body['_id']}",
+                              **counters), condition=ZypeItem.pk.does_not_exist())
+
+
+def stage_replace_body(transaction: TransactWrite, item: ZypeItem, body: dict) -> None:
+    """replace_body inside a transaction: cancelled (Contended) if the item changed since read."""
+    transaction.update(ZypeItem(item.pk, item.sk), actions=[ZypeItem.body.set(body), ZypeItem.revision.add(1)],
+                       condition=ZypeItem.revision == item.revision)
+
+
+def stage_delete(transaction: TransactWrite, item: ZypeItem) -> None:
+    transaction.delete(ZypeItem(item.pk, item.sk), condition=ZypeItem.pk.exists(), add_version_condition=False)
+
+
 def delete(item: ZypeItem) -> None:
     item.delete()
 

@@ -137,6 +137,13 @@ def site_query(list_id: str):
     return query_from
 
 
+def all_keys(list_id: str) -> list[str]:
+    """Every key of a list (lists that are read whole: a category's rules, its title)."""
+    found = ZypeItem.query(list_pk(list_id), ZypeItem.sk.startswith(ROW_PREFIX), consistent_read=True,
+                           page_size=500, attributes_to_get=["pk", "sk"])
+    return [item.sk[len(ROW_PREFIX):] for item in found]
+
+
 def ensure_site_digests(digests: dict[str, Digest | None]) -> dict[str, Digest]:
     """Create the digests of lists about to get their first key."""
     for list_id, digest in digests.items():
@@ -188,7 +195,7 @@ def write_site_lists(changes: dict[str, ListChange], first_actions=None) -> None
                 for key in removed:
                     transaction.delete(ZypeItem(list_pk(list_id), ROW_PREFIX + key), add_version_condition=False)
                 for key in added:
-                    transaction.save(ZypeItem(list_pk(list_id), ROW_PREFIX + key), add_version_condition=False)
+                    transaction.save(ZypeItem(list_pk(list_id), ROW_PREFIX + key))
                 if deltas:
                     transaction.update(ZypeItem(list_pk(list_id), DIGEST_SK),
                                        actions=delta_actions(ZypeItem.buckets, deltas),

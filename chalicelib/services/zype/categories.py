@@ -6,13 +6,14 @@ from chalicelib import auth
 from chalicelib.auth import ZypeCaller
 from chalicelib.errors import Unprocessable
 from chalicelib.models import zype as table
-from chalicelib.services.zype import ordering, pagination
+from chalicelib.services.zype import lists, ordering, pagination
 from chalicelib.services.zype.filters import Filters, add_exact_filters, add_id_filters, add_keyword_filter
 from chalicelib.services.zype.store import Listing, new_body, require, retrying, site_bodies
 from chalicelib.services.zype.values import (
     MISSING,
     boolean,
     indexed_items,
+    is_object_id,
     keywords_of,
     new_object_id,
     now_stamp,
@@ -56,7 +57,8 @@ def create_category(caller: ZypeCaller, params: dict) -> dict:
     _apply(category, fields)
     if not category["title"]:
         raise Unprocessable("Could not save category: Title can't be blank")
-    table.put_new(table.CATEGORY, caller.site_id, category)
+    lists.write({}, lists.category_keys(caller.site_id, category),
+                lambda transaction: table.stage_put_new(transaction, table.CATEGORY, caller.site_id, category))
     return serialize(category)
 
 
@@ -71,7 +73,8 @@ def update_category(caller: ZypeCaller, category_id: str, params: dict) -> dict:
         if not category["title"]:
             raise Unprocessable("Could not save category: Title can't be blank")
         category["updated_at"] = now_stamp()
-        table.replace_body(item, category)
+        lists.write(lists.category_keys(caller.site_id, item.body), lists.category_keys(caller.site_id, category),
+                    lambda transaction: table.stage_replace_body(transaction, item, category))
         return category
 
     return serialize(retrying(change))
@@ -81,7 +84,24 @@ def delete_category(caller: ZypeCaller, category_id: str) -> None:
     """Videos and playlists keep the values they had (their titles still show); a
     category playlist naming this category is refused at its next save."""
     auth.check_zype_write(caller)
-    table.delete(require(caller, table.CATEGORY, category_id))
+
+    def change():
+        item = require(caller, table.CATEGORY, category_id)
+        lists.write(lists.category_keys(caller.site_id, item.body), {},
+                    lambda transaction: table.stage_delete(transaction, item))
+
+    retrying(change)
+
+
+def ids_named(site_id: str, key: str) -> list[str]:
+    """The ids of the site's categories titled `key` (case aside), or with that id:
+    one Query of the title list (and a GetItem when the key is shaped like an id)."""
+    ids = lists.lookup(f"{site_id}#ct#{key.strip().casefold()}")
+    if is_object_id(key.strip()):
+        item = table.get(table.CATEGORY, key.strip())
+        if item is not None and item.site_kind == f"{site_id}#{table.CATEGORY}":
+            ids.append(item.body["_id"])
+    return ids
 
 
 def _apply(category: dict, fields: dict) -> None:

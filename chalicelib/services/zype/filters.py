@@ -199,16 +199,15 @@ class CategoryKeys:
 
 
 class CategoryResolver:
-    """Looks a filter key up among the site's categories; reads them only if asked."""
+    """Looks a filter key up among the site's categories (`ids_named(key)`: the ids of
+    those with that title, or that id), once per key."""
 
-    def __init__(self, load_categories: Callable[[], list[dict]]):
-        self._load = load_categories
-        self._categories: list[dict] | None = None
+    def __init__(self, ids_named: Callable[[str], list[str]]):
+        self._ids_named = ids_named
+        self._found: dict[str, frozenset] = {}
 
     def resolve(self, key: str) -> CategoryKeys:
-        if self._categories is None:
-            self._categories = self._load()
         folded = key.casefold()
-        ids = frozenset(c["_id"] for c in self._categories
-                        if c["_id"] == key or str(c.get("title") or "").casefold() == folded)
-        return CategoryKeys(ids=ids, title=folded)
+        if key not in self._found:
+            self._found[key] = frozenset(self._ids_named(key))
+        return CategoryKeys(ids=self._found[key], title=folded)

@@ -10,7 +10,7 @@ and leaving is two deletes). Entries are kept in place as things change:
 See chalicelib/models/zype.py for the key layout."""
 from chalicelib.models import zype as table
 from chalicelib.models import zype_ranks
-from chalicelib.services.zype import ordering, pagination
+from chalicelib.services.zype import lists, ordering, pagination
 from chalicelib.services.zype.filters import Filters
 from chalicelib.services.zype.store import Listing, retrying
 
@@ -82,9 +82,10 @@ def matches_categories(playlist: dict, video: dict) -> bool:
 
 # --- keeping entries current -------------------------------------------------------------
 
-def refresh_video(playlists: list[dict], video: dict, deleted: bool = False) -> None:
-    """After a video was created, changed or deleted: update it in every playlist of
-    the site that holds it or, for category playlists, should hold it."""
+def refresh_video(site_id: str, video: dict, deleted: bool = False, before: dict | None = None) -> None:
+    """After a video was created, changed or deleted: update it in the playlists that
+    hold it (the by_member index) and in the category playlists whose rules name one of
+    its categories, before or after the change (the `cr` site lists), not in the others."""
     video_id = video["_id"]
 
     def change_one(playlist: dict) -> None:
@@ -107,7 +108,14 @@ def refresh_video(playlists: list[dict], video: dict, deleted: bool = False) -> 
         table.write_membership(playlist_id, [table.MembershipChange(playlist_id, video_id, seq, old_sk, new_sk,
                                                                     video if wanted else None)])
 
-    # One consistent BatchGet tells which playlists hold the video; only those and the
+    category_ids = {a["category_id"] for record in (video, before) if record
+                    for a in record.get("categories") or [] if a.get("category_id")}
+    candidates = set(table.playlists_holding(video_id))
+    for category_id in sorted(category_ids):
+        candidates.update(lists.lookup(f"{site_id}#cr#{category_id}"))
+    playlists = [item.body for item in table.batch_get(table.PLAYLIST, sorted(candidates)).values()
+                 if item.site_kind == f"{site_id}#{table.PLAYLIST}"]
+    # One consistent BatchGet tells which of them hold the video; only those and the
     # category playlists need a write.
     held = table.markers_of_video(video_id, [p["_id"] for p in playlists])
     for playlist in playlists:
