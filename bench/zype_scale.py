@@ -111,7 +111,7 @@ def new_site(api_url: str, admin_token: str) -> tuple[str, str]:
     return studio["id"], key
 
 
-def bulk_load(site_id: str, videos: int, playlists: int) -> dict:
+def bulk_load(site_id: str, videos: int, playlists: int, big_playlist: int = BIG_PLAYLIST) -> dict:
     """Everything the API would have written for such a site, by BatchWriteItem."""
     from chalicelib.models import zype as table
     from chalicelib.models import zype_ranks as ranks
@@ -167,8 +167,8 @@ def bulk_load(site_id: str, videos: int, playlists: int) -> dict:
                     "updated_at": moment, "deleted_at": None, "title": f"Playlist {n:04d}",
                     "friendly_title": f"playlist-{n:04d}", "priority": n % 500,
                     "parent_id": playlist_ids[n % 50] if n >= 50 else None}
-        # The first holds BIG_PLAYLIST videos; the others 10 each, videos spread over them.
-        held = video_bodies[:BIG_PLAYLIST] if n == 0 else [
+        # The first holds big_playlist videos; the others 10 each, videos spread over them.
+        held = video_bodies[:big_playlist] if n == 0 else [
             video_bodies[(n * 10 + k) % len(video_bodies)] for k in range(10)]
         entries = {"1": [], "0": []}
         for seq, video in enumerate(held):
