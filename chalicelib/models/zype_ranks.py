@@ -106,12 +106,13 @@ def slice_keys(query_from, digest: Digest, start: int, count: int) -> list[str]:
     return query_from(boundary, skip + count)[skip:skip + count]
 
 
-def rank_of(query_from, digest: Digest, key: str) -> int:
-    """How many keys of the list are below `key` (one Query of at most a bucket)."""
+def rank_of(count_below, digest: Digest, key: str) -> int:
+    """How many keys of the list are below `key`: the digest's counts before its bucket,
+    plus `count_below(bucket's first key, key, at most)` (a Query of the keys of that
+    bucket below `key` only)."""
     boundary = digest.boundaries[bisect.bisect_right(digest.boundaries, key) - 1]
     in_bucket = max(digest.buckets[boundary or FIRST], 0)
-    keys = query_from(boundary, in_bucket + 1)
-    return digest.count_before(boundary) + sum(1 for k in keys if k < key)
+    return digest.count_before(boundary) + count_below(boundary, key, in_bucket + 1)
 
 
 # --- site lists ------------------------------------------------------------------------
@@ -135,6 +136,31 @@ def site_query(list_id: str):
                                attributes_to_get=["pk", "sk"])
         return [item.sk[len(ROW_PREFIX):] for item in found]
     return query_from
+
+
+def site_count_below(list_id: str):
+    def count_below(first_key: str, key: str, limit: int) -> int:
+        if limit <= 0 or key <= first_key:
+            return 0
+        found = ZypeItem.query(list_pk(list_id), ZypeItem.sk.between(ROW_PREFIX + first_key, ROW_PREFIX + key),
+                               limit=limit, page_size=limit, consistent_read=True, attributes_to_get=["pk", "sk"])
+        return sum(1 for item in found if item.sk < ROW_PREFIX + key)
+    return count_below
+
+
+def site_query_near(list_id: str, key: str, descending: bool, limit: int) -> list[str]:
+    """Up to `limit` keys from `key` on: ascending from it (inclusive), or descending from
+    just below it; a page next to a range's end is read without its bucket."""
+    if descending:
+        condition = ZypeItem.sk.between(ROW_PREFIX, ROW_PREFIX + key)
+    else:
+        condition = ZypeItem.sk.between(ROW_PREFIX + key, ROW_PREFIX + _TOP)
+    found = ZypeItem.query(list_pk(list_id), condition, scan_index_forward=not descending, limit=limit + 1,
+                           page_size=limit + 1, consistent_read=True, attributes_to_get=["pk", "sk"])
+    keys = [item.sk[len(ROW_PREFIX):] for item in found]
+    if descending:
+        keys = [k for k in keys if k < key]
+    return keys[:limit]
 
 
 def all_keys(list_id: str) -> list[str]:

@@ -128,7 +128,7 @@ def check_assignments(site_id: str, raw, model: str, by_index: list[dict] | None
         entries = indexed_items(raw, "categories")
     except Unprocessable as error:
         raise save_error(model, "categories", error.message) from error
-    categories = {c["_id"]: c for c in site_bodies(site_id, table.CATEGORY)}
+    categories = _named(site_id, entries, by_index or [])
     by_title = {str(c.get("title") or "").casefold(): c for c in categories.values()}
     _split_gem_values(entries, categories, by_title, model)
     result = [dict(a) for a in by_index] if by_index is not None else []
@@ -161,6 +161,19 @@ def check_assignments(site_id: str, raw, model: str, by_index: list[dict] | None
         else:
             result.append(assignment)
     return [a for a in result if id(a) not in destroyed]
+
+
+def _named(site_id: str, entries: list[tuple], current: list[dict]) -> dict[str, dict]:
+    """The site's categories the entries name, by id (one BatchGet, and one title Query
+    per entry naming its category by title), instead of every category of the site."""
+    ids = {str(a.get("category_id") or "").strip() for a in current}
+    for _, entry in entries:
+        ids.add(str(entry.get("category_id") or "").strip())
+        title = str(entry.get("title") or "").strip()
+        if title and not entry.get("category_id"):
+            ids.update(lists.lookup(f"{site_id}#ct#{title.casefold()}"))
+    found = table.batch_get(table.CATEGORY, [i for i in ids if is_object_id(i)])
+    return {i: item.body for i, item in found.items() if item.site_kind == f"{site_id}#{table.CATEGORY}"}
 
 
 def _split_gem_values(entries: list[tuple], categories: dict, by_title: dict, model: str) -> None:

@@ -122,10 +122,10 @@ def page_ids(segments: list[Segment], offset: int, count: int) -> tuple[list[str
     total = 0
     for segment in segments:
         digest = digests[segment.list_id] or ranks.Digest({ranks.FIRST: 0})
-        query = ranks.site_query(segment.list_id)
-        segment.digest, segment.query = digest, query
-        segment.start = ranks.rank_of(query, digest, segment.lower) if segment.lower is not None else 0
-        segment.end = ranks.rank_of(query, digest, segment.upper) if segment.upper is not None else digest.total
+        count_below = ranks.site_count_below(segment.list_id)
+        segment.digest, segment.query = digest, ranks.site_query(segment.list_id)
+        segment.start = ranks.rank_of(count_below, digest, segment.lower) if segment.lower is not None else 0
+        segment.end = ranks.rank_of(count_below, digest, segment.upper) if segment.upper is not None else digest.total
         segment.end = max(segment.end, segment.start)
         total += segment.end - segment.start
     ids, position = [], 0
@@ -134,17 +134,21 @@ def page_ids(segments: list[Segment], offset: int, count: int) -> tuple[list[str
         if count > 0 and offset < position + size:
             skip = offset - position if offset > position else 0
             take = min(count, size - skip)
-            if segment.descending:
-                first = segment.end - skip - take
-            else:
-                first = segment.start + skip
-            keys = ranks.slice_keys(segment.query, segment.digest, first, take)
-            if segment.descending:
-                keys.reverse()
-            ids += [key[-ID_LENGTH:] for key in keys]
+            ids += [key[-ID_LENGTH:] for key in _read(segment, skip, take)]
             offset, count = offset + take, count - take
         position += size
     return ids, total
+
+
+def _read(segment: Segment, skip: int, take: int) -> list[str]:
+    """`take` keys `skip` into the segment in its direction: next to a range's bound, read
+    from the bound itself; elsewhere from the digest's bucket."""
+    anchor = segment.upper if segment.descending else segment.lower
+    if anchor is not None and skip < ranks.MAX_BUCKET:
+        return ranks.site_query_near(segment.list_id, anchor, segment.descending, skip + take)[skip:]
+    first = segment.end - skip - take if segment.descending else segment.start + skip
+    keys = ranks.slice_keys(segment.query, segment.digest, first, take)
+    return keys[::-1] if segment.descending else keys
 
 
 def lookup(list_id: str) -> list[str]:
