@@ -11,6 +11,8 @@ partition:
     video#<id>          video                                 a video
     category#<id>       category                              a category
     zype-key#<sha256>   zype-key                              an api_key / app_key (only its hash)
+    rank#<list id>      r#<key> / digest                      a site list's keys and digest (zype_ranks.py)
+    term#<site>#<c>     <word>\x01<created key>                a search term of a video (zype_terms.py)
 
 `<a>` is 1 for an active video and 0 otherwise, `<order>` the video's smart-order key
 (chalicelib.services.zype.ordering; empty for a manually ordered playlist) and `<seq>`
