@@ -103,3 +103,43 @@ def test_site_lists_follow_the_api_writes(zype):
         (v for v in videos if not v["active"]), key=lambda v: v["created_at"], reverse=True)]
     assert all_titles(q="renamed")[0] == ["A renamed film"]
     assert all_titles(q="film 1")[0] == [v["title"] for v in newest if v["title"].split()[-1].startswith("1")]
+
+
+def test_a_site_written_before_the_lists_is_reindexed_whole(zype, site):
+    """Data from before the ranked lists (no list rows, terms, digests or indexed
+    markers) serves the same pages once reindexed."""
+    from chalicelib.models import zype as table
+    from chalicelib.models import zype_ranks as ranks
+    from chalicelib.services.zype import lists, reindex, terms
+
+    site_id = site.studio["id"]
+    genre = zype.category("Genre", ["comedy"])
+    videos = [zype.video(f"Old film {n:02d}", categories=[{"category_id": genre["_id"], "value": ["comedy"]}])
+              for n in range(45)]
+    playlist = zype.playlist("Old list")
+    zype.add(playlist["_id"], *(v["_id"] for v in videos))
+    expected = {path: zype.get(path, params={"page": 3, "per_page": 7}).json()
+                for path in ("/videos", f"/playlists/{playlist['_id']}/videos", "/playlists")}
+    searched = zype.titles("/videos", q="film 4")
+
+    list_ids = set(lists.category_keys(site_id, genre)) | set(lists.playlist_keys(site_id, playlist))
+    words = set()
+    for video in videos:
+        list_ids |= set(lists.video_keys(site_id, table.get(table.VIDEO, video["_id"]).body))
+        words |= terms.video_words(video)
+    with table.ZypeItem.batch_write() as batch:
+        for pk in [ranks.list_pk(i) for i in list_ids] + sorted({f"term#{site_id}#{w[0]}" for w in words}):
+            for item in table.ZypeItem.query(pk):
+                batch.delete(item)
+        for marker in table.markers_of_playlist(playlist["_id"]):
+            marker.member_video = None
+            batch.save(marker)
+    table.get(table.PLAYLIST, playlist["_id"]).update(
+        actions=[table.ZypeItem.digest_1.remove(), table.ZypeItem.digest_0.remove()])
+    assert zype.get("/videos").json()["pagination"]["pages"] == 0  # what an old site would serve
+
+    assert reindex.reindex_site(site_id)["videos"] == 45
+    for path, answer in expected.items():
+        assert zype.get(path, params={"page": 3, "per_page": 7}).json() == answer, path
+    assert zype.titles("/videos", q="film 4") == searched and len(searched) == 5
+    assert table.playlists_holding(videos[0]["_id"]) == [playlist["_id"]]
