@@ -290,6 +290,8 @@ def write_membership(playlist_id: str, changes: list["MembershipChange"]) -> Non
                 if actions:
                     transaction.update(ZypeItem(pk, PLAYLIST), actions=actions,
                                        condition=ZypeItem.pk.exists() & (ZypeItem.split_rev == digests.rev))
+                else:  # entries moved inside their buckets: still only under the boundaries they were counted by
+                    transaction.condition_check(ZypeItem, pk, PLAYLIST, condition=ZypeItem.split_rev == digests.rev)
         except TransactWriteError as error:
             if getattr(error, "cause_response_code", "") == "TransactionCanceledException":
                 raise Contended(playlist_id) from error

@@ -226,6 +226,9 @@ def write_site_lists(changes: dict[str, ListChange], first_actions=None) -> None
                     transaction.update(ZypeItem(list_pk(list_id), DIGEST_SK),
                                        actions=delta_actions(ZypeItem.buckets, deltas),
                                        condition=ZypeItem.split_rev == digest.rev)
+                else:  # keys moved inside one bucket: still only under the boundaries they were counted by
+                    transaction.condition_check(ZypeItem, list_pk(list_id), DIGEST_SK,
+                                                condition=ZypeItem.split_rev == digest.rev)
                 digest.apply(deltas)
     for list_id in changes:
         for bucket in digests[list_id].oversized():
