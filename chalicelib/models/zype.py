@@ -266,7 +266,7 @@ def write_membership(playlist_id: str, changes: list["MembershipChange"]) -> Non
     if not changes:
         return
     pk = record_key(PLAYLIST, playlist_id)
-    digests = playlist_digests(playlist_id)
+    digests = zype_ranks.playlist_digests(playlist_id)
     per_change = 3  # old entry delete, new entry put, marker put
     batch_size = (TRANSACTION_ACTIONS - 1) // per_change
     for start in range(0, len(changes), batch_size):
@@ -298,54 +298,8 @@ def write_membership(playlist_id: str, changes: list["MembershipChange"]) -> Non
             raise
     for active in ("1", "0"):
         for bucket in digests.digest[active].oversized():
-            zype_ranks.cut_bucket(entry_query(playlist_id, active), ZypeItem(pk, PLAYLIST), digests.attribute[active],
-                                  bucket, digests.digest[active].buckets[bucket])
-
-
-class PlaylistDigests:
-    def __init__(self, item: "ZypeItem"):
-        from chalicelib.models.zype_ranks import FIRST, Digest
-
-        active = int(item.active_item_count or 0)
-        inactive = int(item.item_count or 0) - active
-        self.digest = {"1": Digest.of(item.digest_1 or {FIRST: active}, item.split_rev),
-                       "0": Digest.of(item.digest_0 or {FIRST: inactive}, item.split_rev)}
-        self.rev = item.split_rev
-        self.attribute = {"1": ZypeItem.digest_1, "0": ZypeItem.digest_0}
-        self.missing = item.digest_1 is None or item.digest_0 is None
-
-
-def playlist_digests(playlist_id: str) -> PlaylistDigests:
-    """The digests of a playlist's entries, read consistently (written first when the
-    playlist predates them)."""
-    pk = record_key(PLAYLIST, playlist_id)
-    try:
-        item = ZypeItem.get(pk, PLAYLIST, consistent_read=True)
-    except DoesNotExist as error:
-        raise Contended(playlist_id) from error
-    digests = PlaylistDigests(item)
-    if digests.missing:
-        try:
-            item.update(actions=[ZypeItem.digest_1.set(digests.digest["1"].buckets),
-                                 ZypeItem.digest_0.set(digests.digest["0"].buckets), ZypeItem.split_rev.set(0)],
-                        condition=ZypeItem.digest_1.does_not_exist())
-        except UpdateError as error:
-            raise Contended(playlist_id) from error
-        digests = PlaylistDigests(item)
-    return digests
-
-
-def entry_query(playlist_id: str, active: str):
-    """`query_from(first_key, limit)` over a playlist's entries of one activity, in order
-    (the keys-only index)."""
-    pk = record_key(PLAYLIST, playlist_id)
-    prefix = f"{ENTRY_PREFIX}{active}#"
-
-    def query_from(first_key: str, limit: int) -> list[str]:
-        found = ZypeItem.entry_order.query(pk, ZypeItem.order_sk.between(max(first_key, prefix), prefix + "\U0010ffff"),
-                                           limit=limit, page_size=limit)
-        return [item.order_sk for item in found]
-    return query_from
+            zype_ranks.cut_bucket(zype_ranks.entry_query(playlist_id, active), ZypeItem(pk, PLAYLIST),
+                                  digests.attribute[active], bucket, digests.digest[active].buckets[bucket])
 
 
 def playlists_holding(video_id: str) -> list[str]:

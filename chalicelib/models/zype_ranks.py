@@ -19,10 +19,18 @@ Two kinds of list live here:
 import bisect
 from dataclasses import dataclass, field
 
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.models.zype import TRANSACTION_ACTIONS, Contended, ZypeItem, connection
+from chalicelib.models.zype import (
+    ENTRY_PREFIX,
+    PLAYLIST,
+    TRANSACTION_ACTIONS,
+    Contended,
+    ZypeItem,
+    connection,
+    record_key,
+)
 
 FIRST = "^"  # the map key of the first bucket, whose boundary is below every key (map keys cannot be empty)
 MAX_BUCKET = 40
@@ -269,3 +277,49 @@ def cut_bucket(query_from, holder: ZypeItem, attribute, bucket: str, seen: int) 
         holder.update(actions=[*actions, ZypeItem.split_rev.add(1)], condition=attribute[bucket] == seen)
     except UpdateError:
         return  # lost a race with another write of this list
+
+
+# --- a playlist's entries -----------------------------------------------------------------
+
+class PlaylistDigests:
+    def __init__(self, item: ZypeItem):
+        active = int(item.active_item_count or 0)
+        inactive = int(item.item_count or 0) - active
+        self.digest = {"1": Digest.of(item.digest_1 or {FIRST: active}, item.split_rev),
+                       "0": Digest.of(item.digest_0 or {FIRST: inactive}, item.split_rev)}
+        self.rev = item.split_rev
+        self.attribute = {"1": ZypeItem.digest_1, "0": ZypeItem.digest_0}
+        self.missing = item.digest_1 is None or item.digest_0 is None
+
+
+def playlist_digests(playlist_id: str) -> PlaylistDigests:
+    """The digests of a playlist's entries, read consistently (written first when the
+    playlist predates them)."""
+    pk = record_key(PLAYLIST, playlist_id)
+    try:
+        item = ZypeItem.get(pk, PLAYLIST, consistent_read=True)
+    except DoesNotExist as error:
+        raise Contended(playlist_id) from error
+    digests = PlaylistDigests(item)
+    if digests.missing:
+        try:
+            item.update(actions=[ZypeItem.digest_1.set(digests.digest["1"].buckets),
+                                 ZypeItem.digest_0.set(digests.digest["0"].buckets), ZypeItem.split_rev.set(0)],
+                        condition=ZypeItem.digest_1.does_not_exist())
+        except UpdateError as error:
+            raise Contended(playlist_id) from error
+        digests = PlaylistDigests(item)
+    return digests
+
+
+def entry_query(playlist_id: str, active: str):
+    """`query_from(first_key, limit)` over a playlist's entries of one activity, in order
+    (the keys-only index)."""
+    pk = record_key(PLAYLIST, playlist_id)
+    prefix = f"{ENTRY_PREFIX}{active}#"
+
+    def query_from(first_key: str, limit: int) -> list[str]:
+        found = ZypeItem.entry_order.query(pk, ZypeItem.order_sk.between(max(first_key, prefix), prefix + "\U0010ffff"),
+                                           limit=limit, page_size=limit)
+        return [item.order_sk for item in found]
+    return query_from

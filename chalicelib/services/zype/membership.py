@@ -199,8 +199,8 @@ def _page_by_key(playlist_item: table.ZypeItem, active: bool | None, page: pagin
         return Listing([], pagination.numbers(total, page))
     if active is not None:
         flag = "1" if active else "0"
-        digest = table.PlaylistDigests(playlist_item).digest[flag]
-        keys = zype_ranks.slice_keys(table.entry_query(playlist_id, flag), digest, page.offset, page.per_page)
+        digest = zype_ranks.PlaylistDigests(playlist_item).digest[flag]
+        keys = zype_ranks.slice_keys(zype_ranks.entry_query(playlist_id, flag), digest, page.offset, page.per_page)
     else:
         keys = []
         for prefix in ("0#", "1#"):

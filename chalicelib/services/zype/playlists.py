@@ -19,7 +19,7 @@ from chalicelib.services.zype import (
     relationships,
     videos,
 )
-from chalicelib.services.zype.filters import PLAYLIST_SORTS, VIDEO_SORTS, _value, playlist_filters, video_filters
+from chalicelib.services.zype.filters import PLAYLIST_SORTS, VIDEO_SORTS, param_value, playlist_filters, video_filters
 from chalicelib.services.zype.store import Listing, new_body, require, retrying, site_bodies
 from chalicelib.services.zype.values import (
     MISSING,
@@ -105,7 +105,7 @@ def _plan(site_id: str, params: dict, filters, sort, resolver) -> list | None:
     if playlist_filters(rest, resolver).predicates:
         return None
     act = lists.activity(filters.active)
-    parent_id = _value(params, "parent_id")
+    parent_id = param_value(params, "parent_id")
     base = f"{site_id}#p#{act}" if parent_id is None else f"{site_id}#pp#{parent_id}#{act}"
     return [lists.Segment(base, bool(sort and sort[1])), lists.Segment(f"{base}#null")]
 

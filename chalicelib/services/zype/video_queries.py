@@ -9,8 +9,8 @@ from chalicelib.services.zype.filters import (
     RANGE_SUFFIXES,
     CategoryResolver,
     Filters,
-    _category_pairs,
-    _value,
+    category_pairs,
+    param_value,
     video_filters,
 )
 from chalicelib.services.zype.pagination import Page
@@ -26,7 +26,7 @@ def page(site_id: str, params: dict, filters: Filters, sort: tuple[str, bool] | 
     ids = string_list(params.get("id"), "id")
     if ids:
         return _in_memory(site_id, _bodies(site_id, ids), filters, sort, page_)
-    query = _value(params, "q") or _value(params, "keyword")
+    query = param_value(params, "q") or param_value(params, "keyword")
     if query is not None:
         return _by_terms(site_id, params, query, filters, sort, page_, resolver)
     segments = _plan(site_id, params, filters, sort, resolver)
@@ -75,7 +75,7 @@ def _plan(site_id: str, params: dict, filters: Filters, sort, resolver: Category
     act = lists.activity(filters.active)
     rest = {k: v for k, v in params.items() if k not in PAGING}
     list_id = None
-    pairs = _category_pairs(params.get("category"))
+    pairs = category_pairs(params.get("category"))
     if pairs:
         if len(pairs) != 1 or len(pairs[0][1]) != 1 or field not in (None, "created_at"):
             return None
