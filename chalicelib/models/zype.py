@@ -11,6 +11,8 @@ partition:
     video#<id>          video                                 a video
     category#<id>       category                              a category
     zype-key#<sha256>   zype-key                              an api_key / app_key (only its hash)
+    rank#<list id>      r#<key> / digest                      a site list's keys and digest (zype_ranks.py)
+    term#<site>#<c>     <word>\x01<created key>                a search term of a video (zype_terms.py)
 
 `<a>` is 1 for an active video and 0 otherwise, `<order>` the video's smart-order key
 (chalicelib.services.zype.ordering; empty for a manually ordered playlist) and `<seq>`
@@ -19,7 +21,7 @@ See README.md beside this file for the access patterns."""
 import functools
 import hashlib
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.constants import PAY_PER_REQUEST_BILLING_MODE
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -58,6 +60,16 @@ class ZypeItem(Model):
     # Entries.
     order_pk = UnicodeAttribute(null=True)
     order_sk = UnicodeAttribute(null=True)
+    # Membership markers again: the video, so that a video's playlists are one Query.
+    member_video = UnicodeAttribute(null=True)
+    # Ranked lists (zype_ranks.py): bucket counts of a site list's digest, of a
+    # playlist's active / inactive entries, and the version of their boundaries.
+    buckets = MapAttribute(null=True)
+    digest_1 = MapAttribute(null=True)
+    digest_0 = MapAttribute(null=True)
+    split_rev = NumberAttribute(null=True)
+    # Search terms (zype_terms.py): is the video active.
+    term_active = NumberAttribute(null=True)
 
     # A site's records of one kind, oldest first.
     by_site = string_index("by_site", "site_kind", "created_sort")
@@ -65,6 +77,8 @@ class ZypeItem(Model):
     # where entries carry a whole video, so skipping to page N reads ~10,000 positions
     # per 1 MB Query response instead of ~1,000.
     entry_order = string_index("entry_order", "order_pk", "order_sk", keys_only=True)
+    # Keys only of the membership markers of a video: the playlists holding it.
+    by_member = string_index("by_member", "member_video", "pk", keys_only=True)
 
 
 class Contended(Exception):
@@ -133,6 +147,23 @@ def replace_body(item: ZypeItem, body: dict) -> ZypeItem:
     return item
 
 
+def stage_put_new(transaction: TransactWrite, kind: str, site_id: str, body: dict, **counters) -> None:
+    """put_new inside a transaction (with the record's list rows, zype_ranks)."""
+    transaction.save(ZypeItem(record_key(kind, body["_id"]), kind, body=body, revision=0,
+                              site_kind=f"{site_id}#{kind}", created_sort=f"{body['created_at']}#{body['_id']}",
+                              **counters), condition=ZypeItem.pk.does_not_exist())
+
+
+def stage_replace_body(transaction: TransactWrite, item: ZypeItem, body: dict) -> None:
+    """replace_body inside a transaction: cancelled (Contended) if the item changed since read."""
+    transaction.update(ZypeItem(item.pk, item.sk), actions=[ZypeItem.body.set(body), ZypeItem.revision.add(1)],
+                       condition=ZypeItem.revision == item.revision)
+
+
+def stage_delete(transaction: TransactWrite, item: ZypeItem) -> None:
+    transaction.delete(ZypeItem(item.pk, item.sk), condition=ZypeItem.pk.exists(), add_version_condition=False)
+
+
 def delete(item: ZypeItem) -> None:
     item.delete()
 
@@ -170,7 +201,8 @@ def entry(playlist_id: str, entry_sk: str, video: dict) -> ZypeItem:
 
 
 def marker(playlist_id: str, video_id: str, entry_sk: str, seq: int) -> ZypeItem:
-    return ZypeItem(record_key(PLAYLIST, playlist_id), f"{MEMBER_PREFIX}{video_id}", entry_sk=entry_sk, seq=seq)
+    return ZypeItem(record_key(PLAYLIST, playlist_id), f"{MEMBER_PREFIX}{video_id}", entry_sk=entry_sk, seq=seq,
+                    member_video=video_id)
 
 
 def markers_of_playlist(playlist_id: str) -> list[ZypeItem]:
@@ -225,28 +257,56 @@ def entries_by_key(playlist_id: str, entry_sks: list[str]) -> list[ZypeItem]:
 
 
 def write_membership(playlist_id: str, changes: list["MembershipChange"]) -> None:
-    """Apply membership changes atomically per transaction together with the counters,
-    so `playlist_item_count` never drifts from the entries. Contended when a marker
-    condition fails (another request changed the same membership)."""
+    """Apply membership changes atomically per transaction together with the counters
+    and the digests of the playlist's entries (zype_ranks), so `playlist_item_count`
+    and page positions never drift from the entries. Contended when a marker condition
+    fails (another request changed the same membership) or a digest was cut meanwhile."""
+    from chalicelib.models import zype_ranks
+
+    if not changes:
+        return
+    pk = record_key(PLAYLIST, playlist_id)
+    digests = zype_ranks.playlist_digests(playlist_id)
     per_change = 3  # old entry delete, new entry put, marker put
     batch_size = (TRANSACTION_ACTIONS - 1) // per_change
     for start in range(0, len(changes), batch_size):
         batch = changes[start:start + batch_size]
+        actions = []
+        for active in ("1", "0"):
+            prefix = f"{ENTRY_PREFIX}{active}#"
+            deltas = digests.digest[active].deltas_for(
+                [c.new_sk for c in batch if c.new_sk and c.new_sk.startswith(prefix) and c.new_sk != c.old_sk],
+                [c.old_sk for c in batch if c.old_sk and c.old_sk.startswith(prefix) and c.new_sk != c.old_sk])
+            actions += zype_ranks.delta_actions(digests.attribute[active], deltas)
+            digests.digest[active].apply(deltas)
+        total = sum(change.count_delta for change in batch)
+        active_delta = sum(change.active_delta for change in batch)
+        if total or active_delta:
+            actions += [ZypeItem.item_count.add(total), ZypeItem.active_item_count.add(active_delta)]
         try:
             with TransactWrite(connection=connection()) as transaction:
                 for change in batch:
                     change.stage(transaction)
-                total = sum(change.count_delta for change in batch)
-                active = sum(change.active_delta for change in batch)
-                if total or active:
-                    transaction.update(
-                        ZypeItem(record_key(PLAYLIST, playlist_id), PLAYLIST),
-                        actions=[ZypeItem.item_count.add(total), ZypeItem.active_item_count.add(active)],
-                        condition=ZypeItem.pk.exists())
+                if actions:
+                    transaction.update(ZypeItem(pk, PLAYLIST), actions=actions,
+                                       condition=ZypeItem.pk.exists() & (ZypeItem.split_rev == digests.rev))
+                else:  # entries moved inside their buckets: still only under the boundaries they were counted by
+                    transaction.condition_check(ZypeItem, pk, PLAYLIST, condition=ZypeItem.split_rev == digests.rev)
         except TransactWriteError as error:
             if getattr(error, "cause_response_code", "") == "TransactionCanceledException":
                 raise Contended(playlist_id) from error
             raise
+    for active in ("1", "0"):
+        for bucket in digests.digest[active].oversized():
+            zype_ranks.cut_bucket(zype_ranks.entry_query(playlist_id, active), ZypeItem(pk, PLAYLIST),
+                                  digests.attribute[active], bucket, digests.digest[active].buckets[bucket])
+
+
+def playlists_holding(video_id: str) -> list[str]:
+    """Ids of the playlists that hold a video (the by_member index; callers confirm with
+    a consistent read of the markers)."""
+    return [item.pk.split("#", 1)[1]
+            for item in ZypeItem.by_member.query(video_id, page_size=QUERY_PAGE)]
 
 
 class MembershipChange:

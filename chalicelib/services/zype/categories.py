@@ -6,13 +6,14 @@ from chalicelib import auth
 from chalicelib.auth import ZypeCaller
 from chalicelib.errors import Unprocessable
 from chalicelib.models import zype as table
-from chalicelib.services.zype import ordering, pagination
+from chalicelib.services.zype import lists, ordering, pagination
 from chalicelib.services.zype.filters import Filters, add_exact_filters, add_id_filters, add_keyword_filter
 from chalicelib.services.zype.store import Listing, new_body, require, retrying, site_bodies
 from chalicelib.services.zype.values import (
     MISSING,
     boolean,
     indexed_items,
+    is_object_id,
     keywords_of,
     new_object_id,
     now_stamp,
@@ -56,7 +57,8 @@ def create_category(caller: ZypeCaller, params: dict) -> dict:
     _apply(category, fields)
     if not category["title"]:
         raise Unprocessable("Could not save category: Title can't be blank")
-    table.put_new(table.CATEGORY, caller.site_id, category)
+    lists.write({}, lists.category_keys(caller.site_id, category),
+                lambda transaction: table.stage_put_new(transaction, table.CATEGORY, caller.site_id, category))
     return serialize(category)
 
 
@@ -71,7 +73,8 @@ def update_category(caller: ZypeCaller, category_id: str, params: dict) -> dict:
         if not category["title"]:
             raise Unprocessable("Could not save category: Title can't be blank")
         category["updated_at"] = now_stamp()
-        table.replace_body(item, category)
+        lists.write(lists.category_keys(caller.site_id, item.body), lists.category_keys(caller.site_id, category),
+                    lambda transaction: table.stage_replace_body(transaction, item, category))
         return category
 
     return serialize(retrying(change))
@@ -81,7 +84,24 @@ def delete_category(caller: ZypeCaller, category_id: str) -> None:
     """Videos and playlists keep the values they had (their titles still show); a
     category playlist naming this category is refused at its next save."""
     auth.check_zype_write(caller)
-    table.delete(require(caller, table.CATEGORY, category_id))
+
+    def change():
+        item = require(caller, table.CATEGORY, category_id)
+        lists.write(lists.category_keys(caller.site_id, item.body), {},
+                    lambda transaction: table.stage_delete(transaction, item))
+
+    retrying(change)
+
+
+def ids_named(site_id: str, key: str) -> list[str]:
+    """The ids of the site's categories titled `key` (case aside), or with that id:
+    one Query of the title list (and a GetItem when the key is shaped like an id)."""
+    ids = lists.lookup(f"{site_id}#ct#{key.strip().casefold()}")
+    if is_object_id(key.strip()):
+        item = table.get(table.CATEGORY, key.strip())
+        if item is not None and item.site_kind == f"{site_id}#{table.CATEGORY}":
+            ids.append(item.body["_id"])
+    return ids
 
 
 def _apply(category: dict, fields: dict) -> None:
@@ -108,7 +128,7 @@ def check_assignments(site_id: str, raw, model: str, by_index: list[dict] | None
         entries = indexed_items(raw, "categories")
     except Unprocessable as error:
         raise save_error(model, "categories", error.message) from error
-    categories = {c["_id"]: c for c in site_bodies(site_id, table.CATEGORY)}
+    categories = _named(site_id, entries, by_index or [])
     by_title = {str(c.get("title") or "").casefold(): c for c in categories.values()}
     _split_gem_values(entries, categories, by_title, model)
     result = [dict(a) for a in by_index] if by_index is not None else []
@@ -141,6 +161,19 @@ def check_assignments(site_id: str, raw, model: str, by_index: list[dict] | None
         else:
             result.append(assignment)
     return [a for a in result if id(a) not in destroyed]
+
+
+def _named(site_id: str, entries: list[tuple], current: list[dict]) -> dict[str, dict]:
+    """The site's categories the entries name, by id (one BatchGet, and one title Query
+    per entry naming its category by title), instead of every category of the site."""
+    ids = {str(a.get("category_id") or "").strip() for a in current}
+    for _, entry in entries:
+        ids.add(str(entry.get("category_id") or "").strip())
+        title = str(entry.get("title") or "").strip()
+        if title and not entry.get("category_id"):
+            ids.update(lists.lookup(f"{site_id}#ct#{title.casefold()}"))
+    found = table.batch_get(table.CATEGORY, [i for i in ids if is_object_id(i)])
+    return {i: item.body for i, item in found.items() if item.site_kind == f"{site_id}#{table.CATEGORY}"}
 
 
 def _split_gem_values(entries: list[tuple], categories: dict, by_title: dict, model: str) -> None:

@@ -70,7 +70,7 @@ def playlist_filters(params: dict, categories: "CategoryResolver", playlist_ids_
     add_id_filters(add, params, "id", lambda playlist: [playlist["_id"]])
     for name in ("title", "friendly_title"):
         add_exact_filters(add, params, name)
-    parent_id = _value(params, "parent_id")
+    parent_id = param_value(params, "parent_id")
     if parent_id is not None:
         add(lambda playlist: playlist.get("parent_id") == parent_id)
     if playlist_ids_with_video is not None:
@@ -83,7 +83,7 @@ def playlist_filters(params: dict, categories: "CategoryResolver", playlist_ids_
 
 # --- the pieces --------------------------------------------------------------------
 
-def _value(params: dict, name: str) -> str | None:
+def param_value(params: dict, name: str) -> str | None:
     raw = params.get(name, MISSING)
     if is_blank(raw):
         return None
@@ -106,7 +106,7 @@ def add_id_filters(add, params: dict, name: str, values_of: Callable[[dict], lis
 def add_exact_filters(add, params: dict, name: str) -> None:
     """`<name>=v` keeps, `<name>!=v` drops, records whose field is v (case aside)."""
     for param, keep in ((name, True), (f"{name}!", False)):
-        wanted = _value(params, param)
+        wanted = param_value(params, param)
         if wanted is not None:
             folded = wanted.casefold()
             add(lambda record, folded=folded, keep=keep: (str(record.get(name) or "").casefold() == folded) == keep)
@@ -115,7 +115,7 @@ def add_exact_filters(add, params: dict, name: str) -> None:
 def add_keyword_filter(add, params: dict, fields: tuple[str, ...]) -> None:
     """`q` (or its old alias `keyword`): every word of the query is a word, or the start
     of a word, of the record's text fields; or the query is the record's id."""
-    query = _value(params, "q") or _value(params, "keyword")
+    query = param_value(params, "q") or param_value(params, "keyword")
     if query is None:
         return
     query_words = words(query)
@@ -151,7 +151,7 @@ def add_category_filters(add, params: dict, categories: "CategoryResolver") -> N
     """`category[<title>]=v`: all pairs hold; `category_or[...]`: any pair holds;
     `category![<title>]=v`: none holds (a record without the category is kept)."""
     for param, mode in (("category", "all"), ("category_or", "any"), ("category!", "none")):
-        pairs = _category_pairs(params.get(param))
+        pairs = category_pairs(params.get(param))
         if not pairs:
             continue
         resolved = [(categories.resolve(key), {v.casefold() for v in values}) for key, values in pairs]
@@ -167,7 +167,7 @@ def add_category_filters(add, params: dict, categories: "CategoryResolver") -> N
         add(holds)
 
 
-def _category_pairs(raw) -> list[tuple[str, list[str]]]:
+def category_pairs(raw) -> list[tuple[str, list[str]]]:
     if not isinstance(raw, dict):
         return []  # `category[]=` (tvOS sends it empty) and other shapes: no filter
     pairs = []
@@ -199,16 +199,15 @@ class CategoryKeys:
 
 
 class CategoryResolver:
-    """Looks a filter key up among the site's categories; reads them only if asked."""
+    """Looks a filter key up among the site's categories (`ids_named(key)`: the ids of
+    those with that title, or that id), once per key."""
 
-    def __init__(self, load_categories: Callable[[], list[dict]]):
-        self._load = load_categories
-        self._categories: list[dict] | None = None
+    def __init__(self, ids_named: Callable[[str], list[str]]):
+        self._ids_named = ids_named
+        self._found: dict[str, frozenset] = {}
 
     def resolve(self, key: str) -> CategoryKeys:
-        if self._categories is None:
-            self._categories = self._load()
         folded = key.casefold()
-        ids = frozenset(c["_id"] for c in self._categories
-                        if c["_id"] == key or str(c.get("title") or "").casefold() == folded)
-        return CategoryKeys(ids=ids, title=folded)
+        if key not in self._found:
+            self._found[key] = frozenset(self._ids_named(key))
+        return CategoryKeys(ids=self._found[key], title=folded)

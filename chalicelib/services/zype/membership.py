@@ -9,7 +9,8 @@ and leaving is two deletes). Entries are kept in place as things change:
 - a category playlist's rules change: its membership is recomputed.
 See chalicelib/models/zype.py for the key layout."""
 from chalicelib.models import zype as table
-from chalicelib.services.zype import ordering, pagination
+from chalicelib.models import zype_ranks
+from chalicelib.services.zype import lists, ordering, pagination
 from chalicelib.services.zype.filters import Filters
 from chalicelib.services.zype.store import Listing, retrying
 
@@ -81,9 +82,10 @@ def matches_categories(playlist: dict, video: dict) -> bool:
 
 # --- keeping entries current -------------------------------------------------------------
 
-def refresh_video(playlists: list[dict], video: dict, deleted: bool = False) -> None:
-    """After a video was created, changed or deleted: update it in every playlist of
-    the site that holds it or, for category playlists, should hold it."""
+def refresh_video(site_id: str, video: dict, deleted: bool = False, before: dict | None = None) -> None:
+    """After a video was created, changed or deleted: update it in the playlists that
+    hold it (the by_member index) and in the category playlists whose rules name one of
+    its categories, before or after the change (the `cr` site lists), not in the others."""
     video_id = video["_id"]
 
     def change_one(playlist: dict) -> None:
@@ -106,7 +108,14 @@ def refresh_video(playlists: list[dict], video: dict, deleted: bool = False) -> 
         table.write_membership(playlist_id, [table.MembershipChange(playlist_id, video_id, seq, old_sk, new_sk,
                                                                     video if wanted else None)])
 
-    # One consistent BatchGet tells which playlists hold the video; only those and the
+    category_ids = {a["category_id"] for record in (video, before) if record
+                    for a in record.get("categories") or [] if a.get("category_id")}
+    candidates = set(table.playlists_holding(video_id))
+    for category_id in sorted(category_ids):
+        candidates.update(lists.lookup(f"{site_id}#cr#{category_id}"))
+    playlists = [item.body for item in table.batch_get(table.PLAYLIST, sorted(candidates)).values()
+                 if item.site_kind == f"{site_id}#{table.PLAYLIST}"]
+    # One consistent BatchGet tells which of them hold the video; only those and the
     # category playlists need a write.
     held = table.markers_of_video(video_id, [p["_id"] for p in playlists])
     for playlist in playlists:
@@ -179,17 +188,23 @@ def video_page(playlist_item: table.ZypeItem, filters: Filters, sort: tuple[str,
 
 
 def _page_by_key(playlist_item: table.ZypeItem, active: bool | None, page: pagination.Page) -> Listing:
+    """One activity: its digest (read with the playlist) gives where the page starts, so
+    one Query reads at most a bucket more than the page. `active=all` merges the two
+    activities' keys up to the page's end (bounded by the page, not the playlist)."""
     playlist_id = playlist_item.body["_id"]
     total_count = int(playlist_item.item_count or 0)
     active_count = int(playlist_item.active_item_count or 0)
     total = {True: active_count, False: total_count - active_count, None: total_count}[active]
     if page.offset >= total:
         return Listing([], pagination.numbers(total, page))
-    prefixes = {True: ["1#"], False: ["0#"], None: ["0#", "1#"]}[active]
-    keys = []
-    for prefix in prefixes:
-        keys += table.entry_keys(playlist_id, prefix, page.end)
-    if len(prefixes) > 1:
-        keys.sort(key=_order_part)
-    entries = table.entries_by_key(playlist_id, keys[page.offset:page.end])
+    if active is not None:
+        flag = "1" if active else "0"
+        digest = zype_ranks.PlaylistDigests(playlist_item).digest[flag]
+        keys = zype_ranks.slice_keys(zype_ranks.entry_query(playlist_id, flag), digest, page.offset, page.per_page)
+    else:
+        keys = []
+        for prefix in ("0#", "1#"):
+            keys += table.entry_keys(playlist_id, prefix, page.end)
+        keys = sorted(keys, key=_order_part)[page.offset:page.end]
+    entries = table.entries_by_key(playlist_id, keys)
     return Listing([entry.body for entry in entries], pagination.numbers(total, page))

@@ -8,14 +8,25 @@ from chalicelib import auth
 from chalicelib.auth import ZypeCaller
 from chalicelib.errors import Unprocessable
 from chalicelib.models import zype as table
-from chalicelib.services.zype import categories, images, membership, ordering, pagination, relationships, videos
-from chalicelib.services.zype.filters import PLAYLIST_SORTS, VIDEO_SORTS, playlist_filters, video_filters
+from chalicelib.models import zype_ranks
+from chalicelib.services.zype import (
+    categories,
+    images,
+    lists,
+    membership,
+    ordering,
+    pagination,
+    relationships,
+    videos,
+)
+from chalicelib.services.zype.filters import PLAYLIST_SORTS, VIDEO_SORTS, param_value, playlist_filters, video_filters
 from chalicelib.services.zype.store import Listing, new_body, require, retrying, site_bodies
 from chalicelib.services.zype.values import (
     MISSING,
     boolean,
     integer,
     is_blank,
+    is_object_id,
     keywords_of,
     now_stamp,
     price,
@@ -57,15 +68,24 @@ def serialize(item: table.ZypeItem) -> dict:
 
 def list_playlists(caller: ZypeCaller, params: dict) -> Listing:
     page = pagination.parse_page(params)
-    items = table.query_site(caller.site_id, table.PLAYLIST)
-    holding = None
+    sort = ordering.parse_sort(params, PLAYLIST_SORTS)
+    resolver = videos.category_resolver(caller.site_id)
     video_ids = string_list(params.get("video_id"), "video_id")
-    if video_ids:
+    filters = playlist_filters(params, resolver)
+    if not video_ids:
+        segments = _plan(caller.site_id, params, filters, sort, resolver)
+        if segments is not None:
+            ids, total = lists.page_ids(segments, page.offset, page.per_page)
+            found = table.batch_get(table.PLAYLIST, ids)
+            return Listing([serialize(found[i]) for i in ids if i in found], pagination.numbers(total, page))
+        items = table.query_site(caller.site_id, table.PLAYLIST)
+    else:
+        # The playlists holding these videos (the by_member index, confirmed by a consistent read).
         holding = set()
         for video_id in video_ids:
-            holding |= set(table.markers_of_video(video_id, [item.body["_id"] for item in items]))
-    filters = playlist_filters(params, videos.category_resolver(caller.site_id), holding)
-    sort = ordering.parse_sort(params, PLAYLIST_SORTS)
+            holding |= set(table.markers_of_video(video_id, table.playlists_holding(video_id)))
+        items = [item for item in table.batch_get(table.PLAYLIST, sorted(holding)).values()
+                 if item.site_kind == f"{caller.site_id}#{table.PLAYLIST}"]
     found = [item for item in items if filters.matches(item.body)]
     found.sort(key=lambda item: _default_order(item.body))
     if sort:
@@ -73,6 +93,21 @@ def list_playlists(caller: ZypeCaller, params: dict) -> Listing:
         found = [by_id[body["_id"]] for body in ordering.sort_records([item.body for item in found], *sort)]
     page_items, numbers = pagination.paginate(found, page)
     return Listing([serialize(item) for item in page_items], numbers)
+
+
+def _plan(site_id: str, params: dict, filters, sort, resolver) -> list | None:
+    """The site lists of a request filtering by activity and `parent_id` only, in the
+    default (priority) order or sorted by priority; None otherwise."""
+    if sort and sort[0] != "priority":
+        return None
+    rest = {k: v for k, v in params.items() if k not in ("active", "sort", "order", "page", "per_page", "dpt",
+                                                         "parent_id")}
+    if playlist_filters(rest, resolver).predicates:
+        return None
+    act = lists.activity(filters.active)
+    parent_id = param_value(params, "parent_id")
+    base = f"{site_id}#p#{act}" if parent_id is None else f"{site_id}#pp#{parent_id}#{act}"
+    return [lists.Segment(base, bool(sort and sort[1])), lists.Segment(f"{base}#null")]
 
 
 def _default_order(playlist: dict) -> tuple:
@@ -116,12 +151,13 @@ class _Effects:
 def create_playlist(caller: ZypeCaller, params: dict) -> dict:
     auth.check_zype_write(caller)
     fields = resource_params(params, "playlist")
-    siblings = site_bodies(caller.site_id, table.PLAYLIST)
     playlist = {**new_body(caller.site_id), **DEFAULTS}
-    effects = _apply(caller.site_id, playlist, fields, siblings, creating=True)
+    effects = _apply(caller.site_id, playlist, fields, _Site(caller.site_id), creating=True)
     if playlist["priority"] is None:
-        playlist["priority"] = relationships.next_priority(siblings, playlist["parent_id"])
-    table.put_new(table.PLAYLIST, caller.site_id, playlist, item_count=0, active_item_count=0, next_seq=0)
+        playlist["priority"] = _next_priority(caller.site_id, playlist["parent_id"])
+    lists.write({}, lists.playlist_keys(caller.site_id, playlist), lambda transaction: table.stage_put_new(
+        transaction, table.PLAYLIST, caller.site_id, playlist, item_count=0, active_item_count=0, next_seq=0,
+        digest_1={zype_ranks.FIRST: 0}, digest_0={zype_ranks.FIRST: 0}, split_rev=0))
     _carry_out(caller, playlist, effects)
     return get_playlist(caller, playlist["_id"])
 
@@ -133,10 +169,10 @@ def update_playlist(caller: ZypeCaller, playlist_id: str, params: dict) -> dict:
     def change():
         item = require(caller, table.PLAYLIST, playlist_id)
         playlist = dict(item.body)
-        siblings = site_bodies(caller.site_id, table.PLAYLIST) if "parent_id" in fields else []
-        effects = _apply(caller.site_id, playlist, fields, siblings, creating=False)
+        effects = _apply(caller.site_id, playlist, fields, _Site(caller.site_id), creating=False)
         playlist["updated_at"] = now_stamp()
-        table.replace_body(item, playlist)
+        lists.write(lists.playlist_keys(caller.site_id, item.body), lists.playlist_keys(caller.site_id, playlist),
+                    lambda transaction: table.stage_replace_body(transaction, item, playlist))
         return playlist, effects
 
     playlist, effects = retrying(change)
@@ -148,9 +184,11 @@ def delete_playlist(caller: ZypeCaller, playlist_id: str) -> None:
     """Children become roots; entries, markers and pictures go with the playlist."""
     auth.check_zype_write(caller)
     item = require(caller, table.PLAYLIST, playlist_id)
-    for child in table.query_site(caller.site_id, table.PLAYLIST):
-        if child.body.get("parent_id") == playlist_id:
-            retrying(lambda child=child: _reroot(caller, child.body["_id"]))
+    children = [key[-lists.ID_LENGTH:] for suffix in ("", "#null")
+                for key in lists.lookup(f"{caller.site_id}#pp#{playlist_id}#all{suffix}")]
+    for child_id in children:
+        retrying(lambda child_id=child_id: _reroot(caller, child_id))
+    lists.write(lists.playlist_keys(caller.site_id, item.body), {})
     table.delete_partition(item.pk)
     playlist = item.body
     picture_ids = [image.get("image_id") for image in playlist.get("images") or []]
@@ -160,7 +198,45 @@ def delete_playlist(caller: ZypeCaller, playlist_id: str) -> None:
 
 def _reroot(caller: ZypeCaller, playlist_id: str) -> None:
     item = require(caller, table.PLAYLIST, playlist_id)
-    table.replace_body(item, {**item.body, "parent_id": None, "updated_at": now_stamp()})
+    body = {**item.body, "parent_id": None, "updated_at": now_stamp()}
+    lists.write(lists.playlist_keys(caller.site_id, item.body), lists.playlist_keys(caller.site_id, body),
+                lambda transaction: table.stage_replace_body(transaction, item, body))
+
+
+class _Site(dict):
+    """The site's playlists by id, read one GetItem at a time as a parent check walks up
+    (instead of every playlist of the site)."""
+
+    def __init__(self, site_id: str):
+        super().__init__()
+        self.site_id = site_id
+
+    def __missing__(self, playlist_id):
+        item = table.get(table.PLAYLIST, playlist_id) if is_object_id(playlist_id) else None
+        if item is None or item.site_kind != f"{self.site_id}#{table.PLAYLIST}":
+            raise KeyError(playlist_id)
+        self[playlist_id] = item.body
+        return item.body
+
+    def __contains__(self, playlist_id) -> bool:
+        try:
+            self[playlist_id]
+        except KeyError:
+            return False
+        return True
+
+    def get(self, playlist_id, default=None):
+        return self[playlist_id] if playlist_id in self else default
+
+
+def _next_priority(site_id: str, parent_id: str | None) -> int:
+    """After the siblings' highest priority: the last key of the parent's list."""
+    ids, total = lists.page_ids([lists.Segment(f"{site_id}#pp#{parent_id or '-'}#all", True)], 0, 1)
+    if not ids:
+        return 0
+    found = table.get(table.PLAYLIST, ids[0])
+    priority = found.body.get("priority") if found else None
+    return priority + 1 if priority is not None else 0
 
 
 def add_videos(caller: ZypeCaller, playlist_id: str, params: dict) -> Listing:
@@ -196,11 +272,24 @@ def _carry_out(caller: ZypeCaller, playlist: dict, effects: _Effects) -> None:
     if effects.resort:
         membership.resort(playlist)
     if effects.recompute and playlist["playlist_type"] == membership.CATEGORY:
-        membership.recompute_category_playlist(playlist, site_bodies(caller.site_id, table.VIDEO))
+        membership.recompute_category_playlist(playlist, _rule_candidates(caller.site_id, playlist))
     images.delete(effects.retired_images)
 
 
-def _apply(site_id: str, playlist: dict, fields: dict, siblings: list[dict], creating: bool) -> _Effects:
+def _rule_candidates(site_id: str, playlist: dict) -> list[dict]:
+    """The videos a category playlist's rules may match: those with one of the named
+    values (the `vc` site lists); a rule naming no value (any value of the category)
+    has no list, so the site's videos are read."""
+    rules = playlist.get("categories") or []
+    if any(not rule.get("value") for rule in rules):
+        return site_bodies(site_id, table.VIDEO)
+    ids = {key[-lists.ID_LENGTH:]: key for rule in rules for value in rule["value"]
+           for key in lists.lookup(f"{site_id}#vc#{rule['category_id']}#{str(value).casefold()}#all")}
+    found = table.batch_get(table.VIDEO, list(ids))
+    return [found[i].body for i in sorted(ids, key=ids.get) if i in found]
+
+
+def _apply(site_id: str, playlist: dict, fields: dict, siblings, creating: bool) -> _Effects:
     """Check and apply the sent fields; unknown fields are ignored, as Zype does."""
     effects = _Effects()
     for name in ("title", "description"):
@@ -234,7 +323,7 @@ def _apply(site_id: str, playlist: dict, fields: dict, siblings: list[dict], cre
     if "parent_id" in fields:
         parent_id = None if is_blank(fields["parent_id"]) else str(fields["parent_id"]).strip()
         if parent_id is not None:
-            relationships.check_parent(playlist["_id"], parent_id, {p["_id"]: p for p in siblings})
+            relationships.check_parent(playlist["_id"], parent_id, siblings)
         playlist["parent_id"] = parent_id
     _apply_rules(site_id, playlist, fields, effects)
     _apply_pictures(playlist, fields, effects)

@@ -8,7 +8,7 @@ from chalicelib import auth
 from chalicelib.auth import ZypeCaller
 from chalicelib.errors import Unprocessable
 from chalicelib.models import zype as table
-from chalicelib.services.zype import categories, membership, ordering, pagination
+from chalicelib.services.zype import categories, lists, membership, ordering, pagination, terms, video_queries
 from chalicelib.services.zype.filters import VIDEO_SORTS, CategoryResolver, video_filters
 from chalicelib.services.zype.images import ASPECT_RATIO, THUMBNAIL_SIZES
 from chalicelib.services.zype.previews import published_media
@@ -61,15 +61,21 @@ def _thumbnails(thumbnail_url: str | None) -> list[dict]:
 
 
 def category_resolver(site_id: str) -> CategoryResolver:
-    return CategoryResolver(lambda: site_bodies(site_id, table.CATEGORY))
+    return CategoryResolver(lambda key: categories.ids_named(site_id, key))
 
 
 def list_videos(caller: ZypeCaller, params: dict) -> Listing:
     page = pagination.parse_page(params)
-    filters = video_filters(params, category_resolver(caller.site_id))
-    sort = ordering.parse_sort(params, VIDEO_SORTS) or ("created_at", True)  # newest first by default
-    found = [video for video in site_bodies(caller.site_id, table.VIDEO) if filters.matches(video)]
-    items, numbers = pagination.paginate(ordering.sort_records(found, *sort), page)
+    resolver = category_resolver(caller.site_id)
+    filters = video_filters(params, resolver)
+    sort = ordering.parse_sort(params, VIDEO_SORTS)
+    found = video_queries.page(caller.site_id, params, filters, sort, page, resolver)
+    if found is not None:
+        return Listing([serialize(video) for video in found.items], found.pagination)
+    # Filter combinations no list is kept for (see chalicelib/models/README.md): the site's videos.
+    sort = sort or ("created_at", True)  # newest first by default
+    matching = [video for video in site_bodies(caller.site_id, table.VIDEO) if filters.matches(video)]
+    items, numbers = pagination.paginate(ordering.sort_records(matching, *sort), page)
     return Listing([serialize(video) for video in items], numbers)
 
 
@@ -82,8 +88,10 @@ def create_video(caller: ZypeCaller, params: dict) -> dict:
     fields = resource_params(params, "video")
     video = {**new_body(caller.site_id), **DEFAULTS}
     _apply(caller.site_id, video, fields)
-    table.put_new(table.VIDEO, caller.site_id, video)
-    membership.refresh_video(site_bodies(caller.site_id, table.PLAYLIST), video)
+    lists.write({}, lists.video_keys(caller.site_id, video),
+                lambda transaction: table.stage_put_new(transaction, table.VIDEO, caller.site_id, video))
+    terms.write(caller.site_id, None, video)
+    membership.refresh_video(caller.site_id, video)
     return serialize(video)
 
 
@@ -96,19 +104,28 @@ def update_video(caller: ZypeCaller, video_id: str, params: dict) -> dict:
         video = dict(item.body)
         _apply(caller.site_id, video, fields)
         video["updated_at"] = now_stamp()
-        table.replace_body(item, video)
-        return video
+        lists.write(lists.video_keys(caller.site_id, item.body), lists.video_keys(caller.site_id, video),
+                    lambda transaction: table.stage_replace_body(transaction, item, video))
+        return item.body, video
 
-    video = retrying(change)
-    membership.refresh_video(site_bodies(caller.site_id, table.PLAYLIST), video)
+    before, video = retrying(change)
+    terms.write(caller.site_id, before, video)
+    membership.refresh_video(caller.site_id, video, before=before)
     return serialize(video)
 
 
 def delete_video(caller: ZypeCaller, video_id: str) -> None:
     auth.check_zype_write(caller)
     item = require(caller, table.VIDEO, video_id)
-    membership.refresh_video(site_bodies(caller.site_id, table.PLAYLIST), item.body, deleted=True)
-    table.delete(item)
+    membership.refresh_video(caller.site_id, item.body, deleted=True)
+
+    def change():
+        current = require(caller, table.VIDEO, video_id)
+        lists.write(lists.video_keys(caller.site_id, current.body), {},
+                    lambda transaction: table.stage_delete(transaction, current))
+
+    retrying(change)
+    terms.write(caller.site_id, item.body, None)
 
 
 def site_videos(caller: ZypeCaller, video_ids: list[str], model: str = "playlist") -> list[dict]:
