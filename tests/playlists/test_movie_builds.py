@@ -1,8 +1,8 @@
 """Playlist movies built by the Step Functions state machine, really run by moto: real
 ffmpeg on real S3 objects, the job's progress, the emailed link, failures and rebuilds."""
-import json
 import html
 import io
+import json
 import re
 import time
 import zipfile

@@ -70,7 +70,8 @@ def plan(event: PlanInput) -> PlanOutput:
     # The plan goes to S3 rather than through the state machine: a long playlist's
     # would outgrow Step Functions' 256 KB payload limit.
     storage.put_bytes(_plan_key(build_job["id"]), json.dumps(
-        {"build_job_id": build_job["id"], "format": asdict(build), "chunks": chunks}).encode(),
+        {"build_job_id": build_job["id"], "playlist_id": build_job["playlist_id"], "format": asdict(build),
+         "chunks": chunks}).encode(),
         "application/json")
     frames = sum(entry["frames"] for chunk in chunks for entry in chunk["inputs"])
     records.update(build_job["id"], {"chunks_total": len(chunks), "chunks_done": 0, "chunks_reused": 0,
@@ -220,6 +221,7 @@ def join(event: JoinInput) -> JoinOutput:
     logger.info("build joined", extra={"build_job_id": build_job_id, "join_method": method, "reason": reason})
     build_job = builds.finish(build_job_id, "succeeded", {
         "duration": round(duration, 3), "file_size": size, "join_method": method,
+        "hls_path": builds.hls_path({"id": build_job_id, "playlist_id": build_plan.get("playlist_id")}),
         **({"join_method_reason": reason} if reason else {})})
     _clean_up(storage.delete_prefix, storage.build_scratch_prefix(build_job_id))
     if build_job is None or build_job["status"] != "succeeded":
