@@ -52,7 +52,8 @@ def _fragment_samples(path: str, default_durations: dict[int, int]) -> dict[int,
             flags = int.from_bytes(tfhd[1:4], "big")
             track_id = struct.unpack_from(">I", tfhd, 4)[0]
             position = 8 + (8 if flags & 0x01 else 0) + (4 if flags & 0x02 else 0)
-            default = struct.unpack_from(">I", tfhd, position)[0] if flags & 0x08 else default_durations.get(track_id, 0)
+            default = struct.unpack_from(">I", tfhd, position)[0] if flags & 0x08 \
+                else default_durations.get(track_id, 0)
             count, ticks = totals.get(track_id, (0, 0))
             for trun in _children(traf, b"trun"):
                 run_flags = int.from_bytes(trun[1:4], "big")
