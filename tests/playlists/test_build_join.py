@@ -7,10 +7,11 @@ import subprocess
 import av
 import pytest
 
-from chalicelib import storage
+from chalicelib import aws, storage
 from chalicelib.media import mp4box, normalize_movie
 from chalicelib.media.ffmpeg import ffmpeg_binary
 from devstack import sample_media
+from tests.playlists.test_build_retries import OneInTenFailsOnce
 from tests.playlists.test_movie_builds import start_build
 
 SECONDS = 2.0  # of noise at 1280x720: about 7 MB at the full-quality bitrate
@@ -80,6 +81,26 @@ def test_big_pieces_are_copied_by_s3_and_the_movie_seeks_to_the_frame_and_stream
     assert done["hls_path"].endswith(f"/jobs/{done['id']}/build/hls.m3u8")
     text = answer.text
     assert text.startswith("#EXTM3U") and "#EXT-X-MAP:URI=\"http" in text and text.rstrip().endswith("#EXT-X-ENDLIST")
+    url = text.split('#EXT-X-MAP:URI="', 1)[1].split('"', 1)[0]
+    assert url.startswith("http") and storage.playlist_build_key(done["id"]) in url
+    assert [line for line in text.splitlines() if line.startswith("http")] == [url] * text.count("#EXTINF")
+    # Read from a local copy of the movie (ffmpeg reading the byte ranges from moto's server
+    # over HTTP stopped after the first segment, without an error).
     local = tmp_path / "movie.m3u8"
-    local.write_text(text)
-    assert frame_digests(str(local), "-protocol_whitelist", "file,http,https,tcp,tls,crypto") == digests
+    local.write_text(text.replace(url, movie.name))
+    assert frame_digests(str(local)) == digests
+
+    # A retried join (one S3 request in ten fails once) aborts what it left open and ends the same.
+    events = aws.client("s3").meta.events
+    faults = OneInTenFailsOnce([p["id"] for p in previews])
+    events.register("before-call.s3", faults, unique_id="test-join-faults")
+    try:
+        again = wait_for_job(playlist["id"], start_build(api, playlist["id"])["id"], timeout=300)
+    finally:
+        events.unregister("before-call.s3", unique_id="test-join-faults")
+    assert (again["status"], again["join_method"], again["chunks_reused"]) == ("succeeded", "copy", 2)
+    assert {name for name, _ in faults.failed} & {"CreateMultipartUpload", "UploadPart", "UploadPartCopy",
+                                                  "CompleteMultipartUpload"}
+    assert not aws.client("s3").list_multipart_uploads(Bucket=storage.bucket()).get("Uploads")
+    storage.download_file(storage.playlist_build_key(again["id"]), str(movie))
+    assert frame_digests(str(movie)) == digests
