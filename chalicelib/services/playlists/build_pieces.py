@@ -1,7 +1,7 @@
 """What a playlist movie is made of, for `build_pipeline`: its format, read from the project
-when the build starts, and its chunks, each a video piece and a sound piece cached under
-keys made from what they hold (see chalicelib/media/timeline.py for why the sound is cut
-where it is).
+when the build starts, and its chunks, each a movie piece (its video and sound in one
+fragmented MP4, placed at the chunk's frame) and a sound piece, cached under keys made from
+what they hold (see chalicelib/media/timeline.py for why the sound is cut where it is).
 
 - Full quality (gazu's `full=true`, and the default) is made from the full-definition
   renditions on the project's canvas; web quality (`quality=web`) from the low-definition

@@ -6,11 +6,14 @@ infra/resources.yaml (app.py registers each as a Lambda function):
 
 The movie is frame-exact: it holds the sum of its entries' frames at the project's fps,
 each entry from the frame where the previous one ended, the sound sample-aligned to it
-(chalicelib/media/timeline.py). A chunk is a video piece (its entries' video copied end to
-end; an entry not in the build's format is conformed once) and a sound piece (its sound
-encoded on the movie's packet grid), each stored under a key made from what it holds
-(`build_pieces`), so a rebuild after one entry changed re-makes only that chunk's pieces
-(and the sound of the chunks after it, if its length changed) and the join.
+(chalicelib/media/timeline.py). A chunk is one fragmented MP4 piece: its entries' video
+copied end to end (an entry not in the build's format is conformed once) and its sound
+encoded on the movie's packet grid, stamped with where it lands in the movie
+(chalicelib/media/fragments.py). Pieces are stored under keys made from what they hold
+(`build_pieces`), so a rebuild after one entry changed re-makes only that chunk's piece (and
+the pieces after it, if its length changed) and the join, which has S3 copy the pieces
+behind a head it writes (UploadPartCopy), or joins them here when a piece is too small
+for S3 to copy (`join_method` on the job); it also stores the movie's HLS playlist.
 
 Temporary objects of a build (its plan) live under its scratch prefix, removed when
 the build ends either way; chunks are a cache, kept for later builds. What each state
