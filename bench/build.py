@@ -4,7 +4,8 @@ state machine, the Lambda functions in this process), against the same work done
 A playlist of 50 entries, each a 10 s normalized 720p movie, is built:
   - bare: download the 50 objects, one `ffmpeg -f concat -c copy`, upload the result
     (what a build was before it was frame-exact: its timeline drifts);
-  - ours: GET build/mp4, then poll the job until it succeeds (plan, chunks, join, email);
+  - ours: GET build/mp4, then poll the job until it succeeds (plan, chunks, join by S3
+    UploadPartCopy, email);
   - ours again after one entry was re-pinned (that chunk and the join are re-made);
   (each `--repeats` times, alternating, with the piece cache emptied before each first build)
   - ours with quality=web, from the low-definition renditions;
@@ -176,7 +177,8 @@ def run(stack, entries: int, seconds: float, fast_setup: bool, repeats: int, lon
         rebuild_times.append(elapsed)
     print(f"    {first['chunks_total']} chunks, movie of {first['duration']:.3f} s "
           f"({first['frame_count']} frames), {first['file_size'] / 1e6:.0f} MB; the rebuild re-made "
-          f"{second['chunks_total'] - second['chunks_reused']} of {second['chunks_total']} chunks", flush=True)
+          f"{second['chunks_total'] - second['chunks_reused']} of {second['chunks_total']} chunks; joined by "
+          f"{first.get('join_method')}", flush=True)
     web, web_seconds = timed("ours: web-optimized build (quality=web)", lambda: build(playlist["id"], quality="web"))
     print(f"    web movie {web['width']}x{web['height']}, {web['file_size'] / 1e6:.0f} MB "
           f"(full quality {first['file_size'] / 1e6:.0f} MB)", flush=True)

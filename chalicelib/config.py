@@ -79,7 +79,7 @@ def settings() -> Settings:
         preview_segment_seconds=max(1, _int("PREVIEW_SEGMENT_SECONDS", 20)),
         public_web_url=os.environ.get("PUBLIC_WEB_URL", ""),
         build_state_machine_arn=os.environ.get("BUILD_STATE_MACHINE_ARN", ""),
-        build_chunk_size=max(1, _int("BUILD_CHUNK_SIZE", 10)),
+        build_chunk_size=max(1, _int("BUILD_CHUNK_SIZE", 5)),
         zip_state_machine_arn=os.environ.get("ZIP_STATE_MACHINE_ARN", ""),
         # How long a ZIP request waits for the archive before answering 202: well inside
         # API Gateway's 29 s.

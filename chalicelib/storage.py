@@ -113,6 +113,44 @@ def abort_multipart(key: str, upload_id: str) -> None:
     aws.client("s3").abort_multipart_upload(Bucket=bucket(), Key=key, UploadId=upload_id)
 
 
+def abort_multiparts_of(key: str) -> None:
+    """Abort every multipart upload still open on `key` (a retried step's earlier attempt)."""
+    answer = aws.client("s3").list_multipart_uploads(Bucket=bucket(), Prefix=key)
+    for upload in answer.get("Uploads", []):
+        if upload["Key"] == key:
+            abort_multipart(key, upload["UploadId"])
+
+
+def copy_parts(key: str, content_type: str, head: bytes, ranges: list[tuple[str, int, int]], threads: int = 8) -> None:
+    """Write `key` as `head` (at least MIN_PART_BYTES) followed by byte ranges (source key,
+    first, last inclusive) of other objects, copied by S3 (UploadPartCopy): no byte of
+    them passes through here. Every range but the last must be MIN_PART_BYTES..MAX_PART_BYTES."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    s3 = aws.client("s3")
+    abort_multiparts_of(key)
+    upload_id = s3.create_multipart_upload(Bucket=bucket(), Key=key, ContentType=content_type)["UploadId"]
+    try:
+        def copy_part(number: int) -> dict:
+            source, first, last = ranges[number - 2]
+            answer = s3.upload_part_copy(Bucket=bucket(), Key=key, UploadId=upload_id, PartNumber=number,
+                                         CopySource={"Bucket": bucket(), "Key": source},
+                                         CopySourceRange=f"bytes={first}-{last}")
+            return {"PartNumber": number, "ETag": answer["CopyPartResult"]["ETag"]}
+
+        first_part = s3.upload_part(Bucket=bucket(), Key=key, UploadId=upload_id, PartNumber=1, Body=head)
+        with ThreadPoolExecutor(max_workers=max(1, min(threads, len(ranges)))) as pool:
+            parts = list(pool.map(copy_part, range(2, len(ranges) + 2)))
+        s3.complete_multipart_upload(Bucket=bucket(), Key=key, UploadId=upload_id, MultipartUpload={
+            "Parts": [{"PartNumber": 1, "ETag": first_part["ETag"]}, *parts]})
+    except Exception:
+        try:
+            abort_multipart(key, upload_id)
+        except Exception:  # noqa: BLE001 - the first error is the one to report
+            pass
+        raise
+
+
 def put_bytes(key: str, content: bytes, content_type: str, only_new: bool = False) -> None:
     """Write an object; with `only_new`, S3 refuses (412) when the key already holds one."""
     extra = {"IfNoneMatch": "*"} if only_new else {}
@@ -147,6 +185,19 @@ def download_file(key: str, path: str) -> None:
     with open(path, "wb") as out:
         for piece in body.iter_chunks(chunk_size=1024 * 1024):
             out.write(piece)
+
+
+def read_bytes(key: str, first: int | None = None, last: int | None = None) -> bytes | None:
+    """An object's bytes (or bytes `first`..`last`, inclusive), None when it is not there."""
+    from botocore.exceptions import ClientError
+
+    extra = {"Range": f"bytes={first}-{last}"} if first is not None else {}
+    try:
+        return aws.client("s3").get_object(Bucket=bucket(), Key=key, **extra)["Body"].read()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
 
 
 def open_object(key: str):
@@ -308,8 +359,23 @@ def playlist_chunk_key(content_key: str) -> str:
     return f"{PLAYLIST_CHUNK_PREFIX}{content_key}.mp4"
 
 
+def playlist_sound_key(content_key: str) -> str:
+    """A chunk's sound piece (AAC packets, ADTS), content-addressed like the chunks."""
+    return f"{PLAYLIST_CHUNK_PREFIX}{content_key}.aac"
+
+
+def playlist_layout_key(content_key: str) -> str:
+    """Where a chunk's movie piece keeps its layout (init size, fragments), written after it."""
+    return f"{PLAYLIST_CHUNK_PREFIX}{content_key}.json"
+
+
 def playlist_build_key(build_job_id: str) -> str:
     return f"{PLAYLIST_BUILD_PREFIX}{build_job_id}.mp4"
+
+
+def playlist_hls_key(build_job_id: str) -> str:
+    """The HLS playlist of a build's movie (its segments: byte ranges of the movie)."""
+    return f"{PLAYLIST_BUILD_PREFIX}{build_job_id}.m3u8"
 
 
 def build_scratch_prefix(build_job_id: str) -> str:

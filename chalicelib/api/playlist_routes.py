@@ -1,6 +1,6 @@
 """Zou's playlist routes: playlists, their entries and previews, temp playlists, client
 notifications, ZIPs and movie build jobs (gazu.playlist.*)."""
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.api.http import created, link, no_content, redirect, route, still_processing
 from chalicelib.services.playlists import builds, notifications, playlists, temp, zips
@@ -115,6 +115,14 @@ def download_build(request, playlist_id, job_id):
     if download.url is None:
         return still_processing("The movie is still being built", download.retry_after)
     return redirect(download.url)
+
+
+@route(blueprint, "/data/playlists/{playlist_id}/jobs/{job_id}/build/hls.m3u8")
+def build_hls_playlist(request, playlist_id, job_id):
+    playlist = builds.hls_playlist(request.caller, playlist_id, job_id)
+    if playlist is None:
+        return still_processing("The movie is still being built", builds.BUILD_RETRY_AFTER)
+    return Response(body=playlist, status_code=200, headers={"Content-Type": "application/vnd.apple.mpegurl"})
 
 
 @route(blueprint, "/data/projects/{project_id}/build-jobs")

@@ -3,10 +3,10 @@
 - `conform_video`: one entry re-encoded onto the build's canvas, with exactly the frames
   the timeline gives it, by the same encode as normalization, so its packets decode with
   the same SPS and PPS as every normalized preview's and can be copied beside theirs;
-- `join_video`: video tracks of exact frame counts joined by stream copy, each placed at
-  the sum of the durations before it (never at the end of a longer audio track);
-- `audio_piece`: a chunk's sound on the movie's AAC packet grid;
-- `assemble_movie`: the joined video and the pieces' packets in one MP4.
+- `audio_piece`: a chunk's sound on the movie's AAC packet grid.
+
+`fragments` joins a chunk's video and sound into one fragmented MP4 piece, and the pieces
+into the movie.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from . import encoding, mp4box
 from .ffmpeg import DEFAULT_TIMEOUT_S, MediaError, run_ffmpeg_into
-from .timeline import AAC_FRAME, AudioSpan, adts_packets
+from .timeline import AudioSpan, adts_packets
 
 
 @dataclass(frozen=True)
@@ -75,21 +75,6 @@ def copyable(track: mp4box.Track, video_format: VideoFormat, frames: int, decode
     if track.timescale and Fraction(track.duration_ticks, track.timescale) != frames / video_format.fps:
         return "its frame rate differs from the build's"
     return None
-
-
-def join_video(inputs: Sequence[str], frames: Sequence[int], fps: Fraction, out: str, *,
-               faststart: bool = False, timeout: float = DEFAULT_TIMEOUT_S) -> mp4box.Track:
-    """Copy the video of `inputs` (of `frames` frames each, same encoding) end to end."""
-    with tempfile.TemporaryDirectory(prefix="join-video-") as work_dir:
-        listing = os.path.join(work_dir, "inputs.ffconcat")
-        with open(listing, "w", encoding="utf-8") as list_file:
-            list_file.write(_video_list(inputs, frames, fps))
-        run_ffmpeg_into(out, ["-f", "concat", "-safe", "0", "-i", listing, "-map", "0:v:0", "-c", "copy",
-                              *encoding.mp4_args(faststart)], timeout=timeout)
-    track = mp4box.video_track(out)
-    if track.sample_count != sum(frames):
-        raise MediaError(f"joined video has {track.sample_count} frames instead of {sum(frames)}")
-    return track
 
 
 def audio_piece(span: AudioSpan, lead_in: Sequence[AudioSource], entries: Sequence[AudioSource], out: str, *,
@@ -160,42 +145,3 @@ def _exact_sound(source: AudioSource, input_number: int | None, skip: int) -> st
         return f"{encoding.silence_source()},atrim=end_sample={source.samples}"
     return (f"[{input_number}:a:0]{encoding.audio_filter()},"
             f"atrim=start_sample={skip}:end_sample={skip + source.samples},asetpts=N/SR/TB")
-
-
-def assemble_movie(video: Sequence[str], frames: Sequence[int], fps: Fraction, audio_pieces: Sequence[str],
-                   out: str, *, timeout: float = DEFAULT_TIMEOUT_S) -> mp4box.Track:
-    """The movie: the video of `video` joined, and the packets of `audio_pieces` in one track.
-
-    The joined packets begin with one packet of priming, which the muxer is told to
-    skip (an edit list) by starting the track 1,024 samples before zero."""
-    with tempfile.TemporaryDirectory(prefix="assemble-", dir=os.path.dirname(os.path.abspath(out))) as work_dir:
-        listing = os.path.join(work_dir, "video.ffconcat")
-        with open(listing, "w", encoding="utf-8") as list_file:
-            list_file.write(_video_list(video, frames, fps))
-        sound = os.path.join(work_dir, "sound.aac")
-        with open(sound, "wb") as joined:
-            for piece in audio_pieces:
-                with open(piece, "rb") as packets:
-                    joined.write(packets.read())
-        priming = Fraction(AAC_FRAME, encoding.AUDIO_SAMPLE_RATE)
-        # -copyts: without it the track starting earliest (the sound, at -1,024 samples)
-        # becomes zero and the video gets an empty edit of 21 ms in front.
-        run_ffmpeg_into(out, [
-            "-copyts", "-f", "concat", "-safe", "0", "-i", listing,
-            "-itsoffset", f"-{float(priming):.9f}", "-f", "aac", "-i", sound,
-            "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", *encoding.mp4_args(faststart=True)], timeout=timeout)
-    track = mp4box.video_track(out)
-    if track.sample_count != sum(frames):
-        raise MediaError(f"the movie has {track.sample_count} frames instead of {sum(frames)}")
-    return track
-
-
-def _video_list(paths: Sequence[str], frames: Sequence[int], fps: Fraction) -> str:
-    lines = ["ffconcat version 1.0"]
-    for path, count in zip(paths, frames, strict=True):
-        quoted = os.path.abspath(path).replace("'", "'\\''")
-        # The demuxer places each file at the sum of the durations before it; given here,
-        # it is the video's own, not the container's (which counts a longer audio track).
-        lines += [f"file '{quoted}'", f"duration {float(count / fps):.9f}"]
-    return "\n".join(lines) + "\n"
-

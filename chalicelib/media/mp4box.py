@@ -7,7 +7,7 @@ the `moov` box holds both exactly, and reading it costs one seek and a few kilob
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .ffmpeg import MediaError
 
@@ -26,8 +26,62 @@ class Track:
 
 
 def tracks(path: str) -> list[Track]:
-    """The tracks of the MP4 at `path`. Raises `MediaError` when it has no `moov` box."""
-    return [_track(trak) for trak in _children(_moov(path), b"trak")]
+    """The tracks of the MP4 at `path`, the samples of its fragments (`moof`) counted in.
+    Raises `MediaError` when it has no `moov` box."""
+    moov = _moov(path)
+    found = [_track(trak) for trak in _children(moov, b"trak")]
+    mvex = _find(moov, [b"mvex"])
+    if mvex is None:
+        return found
+    ids = [struct.unpack_from(">I", tkhd, 20 if tkhd[:1] == b"\1" else 12)[0]
+           for tkhd in (_find(trak, [b"tkhd"]) or b"\0" * 24 for trak in _children(moov, b"trak"))]
+    defaults = {struct.unpack_from(">I", trex, 4)[0]: struct.unpack_from(">I", trex, 12)[0]
+                for trex in _children(mvex, b"trex")}
+    totals = _fragment_samples(path, defaults)
+    return [replace(track, sample_count=track.sample_count + totals.get(track_id, (0, 0))[0],
+                    duration_ticks=track.duration_ticks + totals.get(track_id, (0, 0))[1])
+            for track, track_id in zip(found, ids, strict=True)]
+
+
+def _fragment_samples(path: str, default_durations: dict[int, int]) -> dict[int, tuple[int, int]]:
+    """(samples, ticks) of each track id over the movie fragments of `path`."""
+    totals: dict[int, tuple[int, int]] = {}
+    for moof in _top_level_bodies(path, b"moof"):
+        for traf in _children(moof, b"traf"):
+            tfhd = _find(traf, [b"tfhd"]) or b""
+            flags = int.from_bytes(tfhd[1:4], "big")
+            track_id = struct.unpack_from(">I", tfhd, 4)[0]
+            position = 8 + (8 if flags & 0x01 else 0) + (4 if flags & 0x02 else 0)
+            default = struct.unpack_from(">I", tfhd, position)[0] if flags & 0x08 \
+                else default_durations.get(track_id, 0)
+            count, ticks = totals.get(track_id, (0, 0))
+            for trun in _children(traf, b"trun"):
+                run_flags = int.from_bytes(trun[1:4], "big")
+                samples = struct.unpack_from(">I", trun, 4)[0]
+                if run_flags & 0x100:
+                    offset = 8 + (4 if run_flags & 0x01 else 0) + (4 if run_flags & 0x04 else 0)
+                    stride = 4 * bin(run_flags & 0xF00).count("1")
+                    ticks += sum(struct.unpack_from(">I", trun, offset + n * stride)[0] for n in range(samples))
+                else:
+                    ticks += samples * default
+                count += samples
+            totals[track_id] = (count, ticks)
+    return totals
+
+
+def _top_level_bodies(path: str, wanted: bytes):
+    with open(path, "rb") as movie:
+        while len(header := movie.read(8)) == 8:
+            size, kind = struct.unpack(">I4s", header)
+            header_size = 8
+            if size == 1:
+                size, header_size = struct.unpack(">Q", movie.read(8))[0], 16
+            elif size == 0:
+                return
+            if kind == wanted:
+                yield movie.read(size - header_size)
+            else:
+                movie.seek(size - header_size, 1)
 
 
 def video_track(path: str) -> Track:
@@ -69,6 +123,16 @@ def _boxes(payload: bytes):
             return
         yield kind, payload[offset + header_size:offset + size]
         offset += size
+
+
+def boxes(payload: bytes):
+    """(kind, body) of each box in `payload`, in order."""
+    return _boxes(payload)
+
+
+def child(payload: bytes, kind: bytes) -> bytes:
+    """The body of the first `kind` box in `payload` (empty when there is none)."""
+    return next((body for found, body in _boxes(payload) if found == kind), b"")
 
 
 def _children(payload: bytes, kind: bytes) -> list[bytes]:

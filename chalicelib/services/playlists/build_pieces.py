@@ -1,7 +1,7 @@
 """What a playlist movie is made of, for `build_pipeline`: its format, read from the project
-when the build starts, and its chunks, each a video piece and a sound piece cached under
-keys made from what they hold (see chalicelib/media/timeline.py for why the sound is cut
-where it is).
+when the build starts, and its chunks, each a movie piece (its video and sound in one
+fragmented MP4, placed at the chunk's frame) and a sound piece, cached under keys made from
+what they hold (see chalicelib/media/timeline.py for why the sound is cut where it is).
 
 - Full quality (gazu's `full=true`, and the default) is made from the full-definition
   renditions on the project's canvas; web quality (`quality=web`) from the low-definition
@@ -17,12 +17,12 @@ from dataclasses import asdict, dataclass
 from fractions import Fraction
 
 from chalicelib import storage
-from chalicelib.media import MediaError, assemble, encoding, mp4box, timeline
+from chalicelib.media import MediaError, assemble, encoding, fragments, mp4box, timeline
 from chalicelib.observability import logger
 from chalicelib.services.production.canvas import preview_canvas
 
 # Part of every piece's key: bump it when pieces are made differently.
-PIECE_FORMAT = 2
+PIECE_FORMAT = 3
 # The previews pipeline encodes low-definition movies with this preset (pipeline.LOW_DEF_PRESET).
 LOW_DEF_PRESET = "veryfast"
 # Sound fed to a piece's encoder after its end (see `assemble.audio_piece`).
@@ -99,10 +99,14 @@ def plan_chunks(movies: list[dict], build: BuildFormat, size: int) -> list[dict]
         lead_in = _around(reversed(entries[:start]), span.lead_in, from_end=True)[::-1]
         lead_out = [] if span.last else _around(entries[start + size:], LEAD_OUT_SAMPLES, from_end=False)
         sound = {"span": asdict(span), "lead_in": lead_in, "lead_out": lead_out}
+        video_key = _key({"video": build.video().__dict__, "inputs": _ids(inputs, "frames")})
+        sound_key = _key({"bitrate": build.audio_bitrate, "rendition": build.rendition,
+                          "inputs": _ids(inputs, "samples"), **sound})
         chunks.append({"index": index, "inputs": inputs, "first_frame": first_frames[start], "sound": sound,
-                       "key": _key({"video": build.video().__dict__, "inputs": _ids(inputs, "frames")}),
-                       "sound_key": _key({"bitrate": build.audio_bitrate, "rendition": build.rendition,
-                                          "inputs": _ids(inputs, "samples"), **sound})})
+                       "sound_key": sound_key,
+                       # The movie piece: both, placed at the chunk's frame (see fragments.place).
+                       "key": _key({"piece": [video_key, sound_key, first_frames[start], build.fps,
+                                              fragments.FRAGMENT_SECONDS]})})
     return chunks
 
 
@@ -138,8 +142,9 @@ def rendition_key(preview_id: str, build: BuildFormat) -> str:
     return key
 
 
-def video_piece(chunk: dict, build: BuildFormat, paths: list[str], work_dir: str, out: str) -> str:
-    """Join the chunk's entries (downloaded at `paths`) into `out`; "copy" or "conform"."""
+def video_inputs(chunk: dict, build: BuildFormat, paths: list[str], work_dir: str) -> tuple[list[str], str]:
+    """The movies whose video the chunk's piece copies (the entries downloaded at `paths`,
+    or their conformed pieces), and "copy" or "conform"."""
     video_format = build.video()
     reference = assemble.reference_decoder_config(video_format)
     pieces, method = [], "copy"
@@ -151,8 +156,7 @@ def video_piece(chunk: dict, build: BuildFormat, paths: list[str], work_dir: str
         logger.info("entry conformed", extra={"preview_file_id": entry["id"], "reason": reason})
         method = "conform"
         pieces.append(_conformed(entry, path, build, os.path.join(work_dir, f"conformed-{number:04d}.mp4")))
-    assemble.join_video(pieces, [e["frames"] for e in chunk["inputs"]], video_format.fps, out)
-    return method
+    return pieces, method
 
 
 def _conformed(entry: dict, path: str, build: BuildFormat, out: str) -> str:

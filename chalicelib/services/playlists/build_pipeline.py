@@ -6,17 +6,21 @@ infra/resources.yaml (app.py registers each as a Lambda function):
 
 The movie is frame-exact: it holds the sum of its entries' frames at the project's fps,
 each entry from the frame where the previous one ended, the sound sample-aligned to it
-(chalicelib/media/timeline.py). A chunk is a video piece (its entries' video copied end to
-end; an entry not in the build's format is conformed once) and a sound piece (its sound
-encoded on the movie's packet grid), each stored under a key made from what it holds
-(`build_pieces`), so a rebuild after one entry changed re-makes only that chunk's pieces
-(and the sound of the chunks after it, if its length changed) and the join.
+(chalicelib/media/timeline.py). A chunk is one fragmented MP4 piece: its entries' video
+copied end to end (an entry not in the build's format is conformed once) and its sound
+encoded on the movie's packet grid, stamped with where it lands in the movie
+(chalicelib/media/fragments.py). Pieces are stored under keys made from what they hold
+(`build_pieces`), so a rebuild after one entry changed re-makes only that chunk's piece (and
+the pieces after it, if its length changed) and the join, which has S3 copy the pieces
+behind a head it writes (UploadPartCopy), or joins them here when a piece is too small
+for S3 to copy (`join_method` on the job); it also stores the movie's HLS playlist.
 
 Temporary objects of a build (its plan) live under its scratch prefix, removed when
 the build ends either way; chunks are a cache, kept for later builds. What each state
 receives and returns is typed in `build_states`."""
 import json
 import os
+import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -27,7 +31,7 @@ from pynamodb.exceptions import PynamoDBException
 from chalicelib import storage
 from chalicelib.config import settings
 from chalicelib.errors import Conflict
-from chalicelib.media import MediaError, assemble
+from chalicelib.media import MediaError, fragments, timeline
 from chalicelib.models import records
 from chalicelib.observability import logger
 from chalicelib.services.playlists import build_errors, build_pieces, builds, entry_previews, notifications
@@ -69,7 +73,8 @@ def plan(event: PlanInput) -> PlanOutput:
     # The plan goes to S3 rather than through the state machine: a long playlist's
     # would outgrow Step Functions' 256 KB payload limit.
     storage.put_bytes(_plan_key(build_job["id"]), json.dumps(
-        {"build_job_id": build_job["id"], "format": asdict(build), "chunks": chunks}).encode(),
+        {"build_job_id": build_job["id"], "playlist_id": build_job["playlist_id"], "format": asdict(build),
+         "chunks": chunks}).encode(),
         "application/json")
     frames = sum(entry["frames"] for chunk in chunks for entry in chunk["inputs"])
     records.update(build_job["id"], {"chunks_total": len(chunks), "chunks_done": 0, "chunks_reused": 0,
@@ -95,51 +100,63 @@ def build_chunk(event: ChunkInput) -> ChunkOutput:
     build_job_id, index = event["build_job_id"], event["index"]
     build_plan, build = _read_plan(build_job_id)
     chunk = build_plan["chunks"][index]
-    video_key, sound_key = storage.playlist_chunk_key(chunk["key"]), _sound_key(chunk)
-    cached_video, cached_sound = storage.head(video_key), storage.head(sound_key)
+    piece_key, layout_key = storage.playlist_chunk_key(chunk["key"]), storage.playlist_layout_key(chunk["key"])
     duration = float(sum(entry["frames"] for entry in chunk["inputs"]) / build.rate)
-    if cached_video is not None and cached_sound is not None:
+    cached = _cached_layout(layout_key)
+    if cached is not None:
         _count_chunk(build_job_id, reused=True)
-        return _chunk_output(index, chunk["key"], True, cached_video["metadata"].get("method", "copy"), duration)
+        return _chunk_output(index, chunk["key"], True, cached, duration)
+    sound_key = storage.playlist_sound_key(chunk["sound_key"])
     rendition_keys = [build_pieces.rendition_key(entry["id"], build) for entry in chunk["inputs"]]
     with tempfile.TemporaryDirectory(prefix="chunk-") as work_dir:
         try:
-            if cached_video is None:
-                paths = _download(rendition_keys, work_dir, [entry["id"] for entry in chunk["inputs"]])
-            else:
-                # Only the sound changed (an entry before it changed length): stream what it reads.
-                paths = [storage.presigned_get(key) for key in rendition_keys]
-            # The sound is encoded (one core) while the video is copied and uploaded.
+            sound_out = os.path.join(work_dir, "sound.aac")
+            cached_sound = storage.read_bytes(sound_key)
+            if cached_sound is not None:
+                with open(sound_out, "wb") as sound_file:
+                    sound_file.write(cached_sound)
+            paths = _download(rendition_keys, work_dir, [entry["id"] for entry in chunk["inputs"]])
+            # The sound is encoded (one core) while the video is copied.
             with ThreadPoolExecutor(max_workers=1) as beside:
-                sound = beside.submit(_make_sound, chunk, build, paths, work_dir, sound_key) \
+                sound = beside.submit(_make_sound, chunk, build, paths, sound_out, sound_key) \
                     if cached_sound is None else None
-                if cached_video is None:
-                    out = os.path.join(work_dir, "video.mp4")
-                    method = build_pieces.video_piece(chunk, build, paths, work_dir, out)
-                    storage.upload_file(out, video_key, "video/mp4", metadata={"method": method})
-                else:
-                    method = cached_video["metadata"].get("method", "copy")
+                videos, method = build_pieces.video_inputs(chunk, build, paths, work_dir)
                 if sound is not None:
                     sound.result()
+            piece = os.path.join(work_dir, "piece.mp4")
+            frames = [entry["frames"] for entry in chunk["inputs"]]
+            fragments.mux_piece(videos, frames, build.rate, sound_out, piece)
+            span = timeline.AudioSpan(**chunk["sound"]["span"])
+            # Sequence numbers rise through the movie: a chunk has fewer fragments than frames.
+            layout = fragments.place(piece, chunk["first_frame"], span.start - span.phase, build.rate,
+                                     chunk["first_frame"] + 1)
+            if layout.frames != sum(frames):
+                raise MediaError(f"the piece has {layout.frames} frames instead of {sum(frames)}")
         except MediaError as error:
             raise BuildFailed(f"Part {index + 1} of {len(build_plan['chunks'])} of the movie could not be "
                               f"made: {error.reason}") from error
+        storage.upload_file(piece, piece_key, "video/mp4")
+    described = {"method": method, "init_size": layout.init_size, "fragments": layout.fragments}
+    # Written after the piece: a layout found means its piece is there.
+    storage.put_bytes(layout_key, json.dumps(described).encode(), "application/json")
     _count_chunk(build_job_id, reused=False)
-    return _chunk_output(index, chunk["key"], False, method, duration)
+    return _chunk_output(index, chunk["key"], False, described, duration)
 
 
-def _make_sound(chunk: dict, build: BuildFormat, paths: list[str], work_dir: str, key: str) -> None:
-    out = os.path.join(work_dir, "sound.aac")
+def _cached_layout(key: str) -> dict | None:
+    content = storage.read_bytes(key)
+    return json.loads(content) if content is not None else None
+
+
+def _make_sound(chunk: dict, build: BuildFormat, paths: list[str], out: str, key: str) -> None:
     build_pieces.sound_piece(chunk, build, paths, out)
     storage.upload_file(out, key, "audio/aac")
 
 
-def _sound_key(chunk: dict) -> str:
-    return storage.playlist_chunk_key(chunk["sound_key"]).removesuffix(".mp4") + ".aac"
-
-
-def _chunk_output(index: int, key: str, reused: bool, method: str, duration: float) -> ChunkOutput:
-    return ChunkOutput(index=index, key=key, reused=reused, method=method, duration=duration)
+def _chunk_output(index: int, key: str, reused: bool, described: dict, duration: float) -> ChunkOutput:
+    return ChunkOutput(index=index, key=key, reused=reused, method=described.get("method", "copy"),
+                       duration=duration, init_size=described["init_size"],
+                       fragments=[list(fragment) for fragment in described["fragments"]])
 
 
 def _download(keys: list[str], work_dir: str, labels: list[str]) -> list[str]:
@@ -175,30 +192,87 @@ def _count_chunk(build_job_id: str, reused: bool) -> None:
 # --- JoinChunks ------------------------------------------------------------------------
 
 def join(event: JoinInput) -> JoinOutput:
-    """The movie: every chunk's video copied end to end, their sound pieces' packets in one track."""
+    """The movie: a head (the first piece's init, told the whole duration, and an index of
+    every fragment), then every piece's fragments as they are. S3 copies them (UploadPartCopy)
+    when each piece but the last has at least S3's smallest part; otherwise they are
+    downloaded and uploaded again (the job's `join_method` says which)."""
     build_job_id = event["build_job_id"]
     build_plan, build = _read_plan(build_job_id)
-    chunks = build_plan["chunks"]
+    built = sorted(event["built"], key=lambda output: output["index"])
+    if [output["index"] for output in built] != list(range(len(build_plan["chunks"]))):
+        raise BuildFailed("The parts of the movie are not all there")
+    keys = [storage.playlist_chunk_key(output["key"]) for output in built]
+    layouts = [fragments.Layout(output["init_size"], [tuple(f) for f in output["fragments"]]) for output in built]
     out_key = storage.playlist_build_key(build_job_id)
-    frames = [sum(entry["frames"] for entry in chunk["inputs"]) for chunk in chunks]
-    keys = [storage.playlist_chunk_key(chunk["key"]) for chunk in chunks] + [_sound_key(chunk) for chunk in chunks]
-    with tempfile.TemporaryDirectory(prefix="join-") as work_dir:
-        paths = _download(keys, work_dir, [f"part {n % len(chunks) + 1}" for n in range(len(keys))])
-        out = os.path.join(work_dir, "movie.mp4")
-        try:
-            assemble.assemble_movie(paths[:len(chunks)], frames, build.rate, paths[len(chunks):], out)
-        except MediaError as error:
-            raise BuildFailed(f"The parts of the movie could not be joined: {error.reason}") from error
-        storage.upload_file(out, out_key, "video/mp4")
-    size = (storage.head(out_key) or {}).get("size")
-    duration = float(sum(frames) / build.rate)
-    build_job = builds.finish(build_job_id, "succeeded", {"duration": round(duration, 3), "file_size": size})
+    init = storage.read_bytes(keys[0], 0, layouts[0].init_size - 1)
+    if init is None:
+        raise BuildFailed("Part 1 of the movie is missing from storage")
+    method, reason = _join_method(layouts)
+    try:
+        if method == "copy":
+            head, init_size = fragments.movie_head(init, layouts, build.rate, pad_to=storage.MIN_PART_BYTES)
+            storage.copy_parts(out_key, "video/mp4", head, _copy_ranges(keys, layouts))
+        else:
+            head, init_size = fragments.movie_head(init, layouts, build.rate)
+            _join_through_here(out_key, head, keys, layouts)
+    except MediaError as error:
+        raise BuildFailed(f"The parts of the movie could not be joined: {error.reason}") from error
+    storage.put_bytes(storage.playlist_hls_key(build_job_id), fragments.hls_playlist(
+        os.path.basename(out_key), len(head), init_size, layouts, build.rate).encode(), HLS_CONTENT_TYPE)
+    size = len(head) + sum(layout.media_size for layout in layouts)
+    duration = float(sum(layout.frames for layout in layouts) / build.rate)
+    logger.info("build joined", extra={"build_job_id": build_job_id, "join_method": method, "reason": reason})
+    build_job = builds.finish(build_job_id, "succeeded", {
+        "duration": round(duration, 3), "file_size": size, "join_method": method,
+        "hls_path": builds.hls_path({"id": build_job_id, "playlist_id": build_plan.get("playlist_id")}),
+        **({"join_method_reason": reason} if reason else {})})
     _clean_up(storage.delete_prefix, storage.build_scratch_prefix(build_job_id))
     if build_job is None or build_job["status"] != "succeeded":
-        storage.delete_keys([out_key])  # deleted (or ended) while it was being built
+        # deleted (or ended) while it was being built
+        storage.delete_keys([out_key, storage.playlist_hls_key(build_job_id)])
         return JoinOutput(build_job_id=build_job_id, status="discarded")
     notifications.email_build_outcome(build_job)
     return JoinOutput(build_job_id=build_job_id, status="succeeded")
+
+
+HLS_CONTENT_TYPE = "application/vnd.apple.mpegurl"
+
+
+def _join_method(layouts: list) -> tuple[str, str | None]:
+    """"copy" (server-side), or "download" and why."""
+    small = [n + 1 for n, layout in enumerate(layouts[:-1]) if layout.media_size < storage.MIN_PART_BYTES]
+    if small:
+        return "download", (f"part {small[0]} of {len(layouts)} is smaller than S3's smallest copied part "
+                            f"({storage.MIN_PART_BYTES // (1024 * 1024)} MiB)")
+    if len(layouts) + 1 + sum(layout.media_size // storage.MAX_PART_BYTES for layout in layouts) > storage.MAX_PARTS:
+        return "download", "the movie has more parts than S3 joins"
+    return "copy", None
+
+
+def _copy_ranges(keys: list[str], layouts: list) -> list[tuple[str, int, int]]:
+    """Each piece's fragments (after its init) as ranges of at most S3's largest part; a
+    piece too large for one part is split so that no range but the last is below the smallest."""
+    ranges = []
+    for key, layout in zip(keys, layouts, strict=True):
+        first, end = layout.init_size, layout.init_size + layout.media_size
+        while end - first > storage.MAX_PART_BYTES:
+            ranges.append((key, first, first + storage.MAX_PART_BYTES // 2 - 1))
+            first += storage.MAX_PART_BYTES // 2
+        ranges.append((key, first, end - 1))
+    return ranges
+
+
+def _join_through_here(out_key: str, head: bytes, keys: list[str], layouts: list) -> None:
+    with tempfile.TemporaryDirectory(prefix="join-") as work_dir:
+        paths = _download(keys, work_dir, [f"part {n + 1}" for n in range(len(keys))])
+        out = os.path.join(work_dir, "movie.mp4")
+        with open(out, "wb") as movie:
+            movie.write(head)
+            for path, layout in zip(paths, layouts, strict=True):
+                with open(path, "rb") as piece:
+                    piece.seek(layout.init_size)
+                    shutil.copyfileobj(piece, movie, 1024 * 1024)
+        storage.upload_file(out, out_key, "video/mp4")
 
 
 # --- MarkFailed ------------------------------------------------------------------------

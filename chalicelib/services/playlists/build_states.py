@@ -38,10 +38,12 @@ class ChunkInput(TypedDict):
 
 class ChunkOutput(TypedDict):
     index: int
-    key: str  # the chunk's content key (storage.playlist_chunk_key)
+    key: str  # the content key of the chunk's movie piece (storage.playlist_chunk_key)
     reused: bool  # taken from an earlier build
     method: Literal["copy", "conform"]  # conform: some entry was re-encoded into the build's format
     duration: float  # seconds of video: its frames at the build's fps
+    init_size: int  # bytes of the piece's ftyp + moov, before its fragments
+    fragments: list[list[int]]  # [bytes, video frames] of each fragment (media.fragments.Layout)
 
 
 class JoinInput(TypedDict):

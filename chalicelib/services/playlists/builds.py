@@ -225,7 +225,7 @@ def remove_build_job(build_job: dict) -> None:
     records.delete(build_job["id"])
     if build_job.get("status") == "running":
         _release_job(build_job)
-    storage.delete_keys([storage.playlist_build_key(build_job["id"])])
+    storage.delete_keys([storage.playlist_build_key(build_job["id"]), storage.playlist_hls_key(build_job["id"])])
     storage.delete_prefix(storage.build_scratch_prefix(build_job["id"]))
     events.publish("build-job:delete", {"build_job_id": build_job["id"], "playlist_id": build_job["playlist_id"]},
                    build_job.get("project_id"))
@@ -241,6 +241,28 @@ def download_build(caller: Caller, playlist_id: str, build_job_id: str) -> Build
         reason = build_job.get("failure_reason") or "unknown reason"
         raise Invalid(f"Build is not finished: it failed ({reason})")
     return BuildDownload(url=movie_link(build_job))
+
+
+def hls_path(build_job: dict) -> str:
+    """The API path of a build's HLS playlist (on the job as `hls_path`)."""
+    return f"/api/data/playlists/{build_job['playlist_id']}/jobs/{build_job['id']}/build/hls.m3u8"
+
+
+def hls_playlist(caller: Caller, playlist_id: str, build_job_id: str) -> str | None:
+    """GET .../jobs/{jid}/build/hls.m3u8: the build's HLS playlist, its segments (byte ranges
+    of the movie) at a fresh presigned URL of the movie; None while the build runs."""
+    auth.block_vendor(caller)
+    build_job = _job_in_playlist(caller, playlist_id, build_job_id, supervisor_access=True)
+    if build_job["status"] == "running":
+        return None
+    stored = storage.read_bytes(storage.playlist_hls_key(build_job_id)) if build_job["status"] == "succeeded" else None
+    if stored is None:
+        raise NotFound("This build has no HLS playlist")
+    movie_key = storage.playlist_build_key(build_job_id)
+    url = storage.presigned_get(movie_key, content_type="video/mp4")
+    # The stored playlist names the movie by its file name, next to it in the bucket.
+    return stored.decode().replace(f'"{movie_key.rsplit("/", 1)[-1]}"', f'"{url}"').replace(
+        f'\n{movie_key.rsplit("/", 1)[-1]}\n', f"\n{url}\n")
 
 
 def movie_link(build_job: dict, expires: int | None = None) -> str:

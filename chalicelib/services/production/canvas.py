@@ -37,11 +37,3 @@ def preview_canvas(project: dict, entity: dict | None = None) -> Canvas:
         height = int(resolution[1:])
     return Canvas(fps, width, height)
 
-
-def build_canvas(project: dict, first_movie: dict) -> Canvas:
-    """A playlist build's canvas: the project's, or (when it has no width) the first
-    movie's size, as Zou's build does (zou.md §4.2)."""
-    canvas = preview_canvas(project)
-    if canvas.width is None:
-        canvas = canvas._replace(width=first_movie.get("width") or 1920, height=first_movie.get("height") or 1080)
-    return canvas
