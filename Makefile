@@ -13,7 +13,7 @@ export AWS_EC2_METADATA_DISABLED := true
 # chalice.cli imports blessed, which probes the terminal for seconds (see spec/stack.md §6).
 export BLESSED_QUERY_TIMEOUT_SECONDS := 0.05
 
-.PHONY: test run venv lint package clean bench fuzz
+.PHONY: test run venv browser lint package clean bench fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON312)" ]; then echo "error: Python 3.12 is required (python3.12 on PATH or pyenv's 3.12.x); install it first" >&2; exit 1; fi
@@ -24,7 +24,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
-test: venv
+# The review page's browser test drives Debian's Chromium (pip never downloads a browser):
+# installed here when missing and apt is usable; without it that one test is skipped.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo -n"; \
+		{ $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium chromium-driver; } \
+		|| echo "warning: chromium could not be installed; the browser test will be skipped" >&2; \
+	fi
+
+test: venv browser
 	$(PY) -m pytest -q -n 2 tests
 
 # `make run RUN_ARGS="--api-port 8080 --no-demo"`; `python -m devstack.serve --help` lists them.
