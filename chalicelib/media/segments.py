@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from fractions import Fraction
 
-from . import encoding, mp4box
+from . import encoding, fragments, mp4box
 from .ffmpeg import DEFAULT_TIMEOUT_S, MediaError, run_ffmpeg_into, run_ffmpeg_outputs
 from .normalize import Rendition
 from .probe import MovieInfo
@@ -100,7 +100,7 @@ def join_segments(segments: Sequence[str], fps, sound: str, dst: str, *,
     with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(dst)), prefix=".join-") as work_dir:
         listing = os.path.join(work_dir, "segments.ffconcat")
         with open(listing, "w", encoding="utf-8") as list_file:
-            list_file.write(_listing(segments, frames, rate))
+            list_file.write(fragments.video_list(segments, frames, rate))
         run_ffmpeg_into(dst, ["-f", "concat", "-safe", "0", "-i", listing, "-i", sound, "-map", "0:v:0",
                               "-map", "1:a:0", "-c", "copy", *encoding.mp4_args()], timeout=timeout)
     joined = mp4box.video_track(dst).sample_count
@@ -108,12 +108,3 @@ def join_segments(segments: Sequence[str], fps, sound: str, dst: str, *,
         raise MediaError(f"the stitched movie has {joined} frames instead of {sum(frames)}")
     return joined
 
-
-def _listing(paths: Sequence[str], frames: Sequence[int], rate: Fraction) -> str:
-    lines = ["ffconcat version 1.0"]
-    for path, count in zip(paths, frames, strict=True):
-        quoted = os.path.abspath(path).replace("'", "'\\''")
-        # The demuxer places each segment at the sum of the durations before it: given here,
-        # exactly its frames' length.
-        lines += [f"file '{quoted}'", f"duration {float(count / rate):.9f}"]
-    return "\n".join(lines) + "\n"
