@@ -252,6 +252,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
         SUPERVISORS, note=JOBS_NOTE),
     ("DELETE", "/api/data/playlists/{playlist_id}/jobs/{job_id}"): rule(MANAGERS),
     ("GET", "/api/data/playlists/{playlist_id}/jobs/{job_id}/build/mp4"): rule(SUPERVISORS),
+    ("GET", "/api/data/playlists/{playlist_id}/jobs/{job_id}/build/hls.m3u8"): rule(SUPERVISORS),
     ("GET", "/api/data/projects/{project_id}/build-jobs"): rule(ADMIN),
     # --- pictures and movies (also served at the root, without /api)
     ("POST", "/api/pictures/preview-files/{preview_file_id}"): rule(TASK_ACTION),
