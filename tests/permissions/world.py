@@ -90,7 +90,8 @@ def finished_build(playlist: dict) -> dict:
                                       "project_id": playlist["project_id"], "ended_at": None},
                          project_id=playlist["project_id"], parent_id=playlist["id"])
     storage.put_bytes(storage.playlist_build_key(job["id"]), b"movie", "video/mp4")
-    storage.put_bytes(storage.playlist_hls_key(job["id"]), b"#EXTM3U\n#EXT-X-ENDLIST\n", "application/vnd.apple.mpegurl")
+    storage.put_bytes(storage.playlist_hls_key(job["id"]), b"#EXTM3U\n#EXT-X-ENDLIST\n",
+                      "application/vnd.apple.mpegurl")
     return job
 
 
