@@ -72,3 +72,57 @@ def _item(table, hash_key, range_key):
     if range_key is None:
         return table.items.get(hash_key)
     return table.items.get(hash_key, {}).get(range_key)
+
+
+def copy_parts_without_whole_reads() -> None:
+    """moto 5.2.5's UploadPartCopy reads the whole source object for each part (then slices
+    it), and CompleteMultipartUpload holds the object three times over (the parts joined,
+    a second join for its checksum, a copy of each). S3 copies parts server-side, so a
+    build's join would cost the local stack several passes over the whole movie that it
+    costs no Lambda. Here a copied part reads only its range, and completing reads each
+    part once and checksums it as it goes (the same CRC and ETag as before)."""
+    import binascii
+
+    from moto.core.compat import HAS_CRT
+    from moto.s3 import models
+
+    if getattr(models.FakeMultipart.complete, "reads_parts_once", False):
+        return
+    original_complete = models.FakeMultipart.complete
+
+    def upload_part_copy(self, dest_bucket_name, multipart_id, part_id, src_bucket_name, src_key_name,
+                         src_version_id, start_byte, end_byte):
+        multipart = self.get_bucket(dest_bucket_name).multiparts[multipart_id]
+        source = self.get_object(src_bucket_name, src_key_name, version_id=src_version_id)
+        if start_byte is None:
+            return multipart.set_part(part_id, source.value)
+        with source.lock:
+            source._value_buffer.seek(start_byte)
+            value = source._value_buffer.read(end_byte + 1 - start_byte)
+        return multipart.set_part(part_id, value)
+
+    def complete(self, body):
+        algorithm = self.metadata.get("x-amz-checksum-algorithm")
+        if algorithm or self.metadata.get("x-amz-checksum-type") or HAS_CRT:
+            return original_complete(self, body)  # other checksums: moto's own way
+        total, md5s, crc, count, last = bytearray(), bytearray(), 0, 0, None
+        for number, etag in body:
+            part = self.parts.get(number)
+            if part is None or part.etag.replace('"', "") != etag.replace('"', ""):
+                raise models.InvalidPart()
+            if last is not None and last.contentsize < models.S3_UPLOAD_PART_MIN_SIZE:
+                raise models.EntityTooSmall()
+            value = part.value
+            md5s.extend(bytes.fromhex(part.etag.replace('"', "")))
+            total.extend(value)
+            # Without awscrt moto's CRC64NVME is a CRC32 of the whole object: the same, in steps.
+            crc = binascii.crc32(value, crc)
+            last, count = part, count + 1
+        if count == 0:
+            raise models.MalformedXML()
+        checksum = models.base64.b64encode(crc.to_bytes(4, "big")).decode()
+        return total, f"{models.md5_hash(bytes(md5s)).hexdigest()}-{count}", ("FULL_OBJECT", checksum, 1)
+
+    complete.reads_parts_once = True
+    models.FakeMultipart.complete = complete
+    models.S3Backend.upload_part_copy = upload_part_copy

@@ -112,9 +112,10 @@ class LocalStack:
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per moto request otherwise
 
-        from devstack.moto_fixes import snapshot_touched_items_per_transaction
+        from devstack.moto_fixes import copy_parts_without_whole_reads, snapshot_touched_items_per_transaction
 
         snapshot_touched_items_per_transaction()
+        copy_parts_without_whole_reads()
         # moto's ThreadedMotoServer, but with a server this stack can close within its stop deadline.
         server = make_server("127.0.0.1", self.moto_port, DomainDispatcherApplication(create_backend_app),
                              threaded=True, request_handler=MotoRequestHandler)
