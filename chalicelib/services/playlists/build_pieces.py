@@ -1,7 +1,7 @@
 """What a playlist movie is made of, for `build_pipeline`: its format, read from the project
 when the build starts, and its chunks, each a movie piece (its video and sound in one
-fragmented MP4, placed at the chunk's frame) and a sound piece, cached under keys made from
-what they hold (see chalicelib/media/timeline.py for why the sound is cut where it is).
+fragmented MP4, placed at the chunk's frame) and a sound piece per entry, cached under keys
+made from what they hold (see chalicelib/media/timeline.py for why the sound is cut where it is).
 
 - Full quality (gazu's `full=true`, and the default) is made from the full-definition
   renditions on the project's canvas; web quality (`quality=web`) from the low-definition
@@ -13,6 +13,7 @@ what they hold (see chalicelib/media/timeline.py for why the sound is cut where 
 import hashlib
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 
@@ -22,12 +23,14 @@ from chalicelib.observability import logger
 from chalicelib.services.production.canvas import preview_canvas
 
 # Part of every piece's key: bump it when pieces are made differently.
-PIECE_FORMAT = 3
+PIECE_FORMAT = 4
 # The previews pipeline encodes low-definition movies with this preset (pipeline.LOW_DEF_PRESET).
 LOW_DEF_PRESET = "veryfast"
 # Sound fed to a piece's encoder after its end (see `assemble.audio_piece`).
 LEAD_OUT_SAMPLES = 2 * timeline.AAC_FRAME
 QUALITIES = ("full", "web")
+# Entries' sound pieces encoded side by side in one chunk (ffmpeg's AAC encoder uses one core).
+SOUND_THREADS = max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,11 @@ def entry_frames(preview: dict, rate: Fraction) -> int:
 
 
 def plan_chunks(movies: list[dict], build: BuildFormat, size: int) -> list[dict]:
-    """The chunks of a build: entries of `size` (their frames), their sound span and the
-    sound before and after them, and the keys of their video and sound pieces."""
+    """The chunks of a build: entries of `size` (their frames), the chunk's sound span, and
+    each entry's sound piece (its span on the packet grid, the sound before and after it,
+    its key), and the key of the chunk's movie piece. The sound is cut per entry, not per
+    chunk: a rebuild after one entry changed encodes that entry's sound and its
+    neighbours' (whose lead-in or lead-out it is), not the whole chunk's."""
     rate, sample_rate = build.rate, encoding.AUDIO_SAMPLE_RATE
     entries = [{"id": m["id"], "revision": m.get("revision"), "frames": entry_frames(m, rate)} for m in movies]
     first_frames, frame = [], 0
@@ -91,21 +97,25 @@ def plan_chunks(movies: list[dict], build: BuildFormat, size: int) -> list[dict]
         entry["samples"] = timeline.samples_at(frame + entry["frames"], rate, sample_rate) - \
             timeline.samples_at(frame, rate, sample_rate)
         frame += entry["frames"]
+    entry_spans = timeline.audio_spans([[entry["frames"]] for entry in entries], rate, sample_rate)
+    sounds = []
+    for number, (entry, span) in enumerate(zip(entries, entry_spans, strict=True)):
+        lead_in = _around(reversed(entries[:number]), span.lead_in, from_end=True)[::-1]
+        lead_out = [] if span.last else _around(entries[number + 1:], LEAD_OUT_SAMPLES, from_end=False)
+        sound = {"span": asdict(span), "lead_in": lead_in, "lead_out": lead_out}
+        sounds.append({**sound, "key": _key({"bitrate": build.audio_bitrate, "rendition": build.rendition,
+                                              "inputs": _ids([entry], "samples"), **sound})})
     starts = list(range(0, len(entries), size))
     spans = timeline.audio_spans([[e["frames"] for e in entries[s:s + size]] for s in starts], rate, sample_rate)
     chunks = []
     for index, (start, span) in enumerate(zip(starts, spans, strict=True)):
         inputs = entries[start:start + size]
-        lead_in = _around(reversed(entries[:start]), span.lead_in, from_end=True)[::-1]
-        lead_out = [] if span.last else _around(entries[start + size:], LEAD_OUT_SAMPLES, from_end=False)
-        sound = {"span": asdict(span), "lead_in": lead_in, "lead_out": lead_out}
         video_key = _key({"video": build.video().__dict__, "inputs": _ids(inputs, "frames")})
-        sound_key = _key({"bitrate": build.audio_bitrate, "rendition": build.rendition,
-                          "inputs": _ids(inputs, "samples"), **sound})
-        chunks.append({"index": index, "inputs": inputs, "first_frame": first_frames[start], "sound": sound,
-                       "sound_key": sound_key,
+        sound_keys = [sound["key"] for sound in sounds[start:start + size]]
+        chunks.append({"index": index, "inputs": inputs, "first_frame": first_frames[start],
+                       "sound": {"span": asdict(span)}, "sounds": sounds[start:start + size],
                        # The movie piece: both, placed at the chunk's frame (see fragments.place).
-                       "key": _key({"piece": [video_key, sound_key, first_frames[start], build.fps,
+                       "key": _key({"piece": [video_key, sound_keys, first_frames[start], build.fps,
                                               fragments.FRAGMENT_SECONDS]})})
     return chunks
 
@@ -170,25 +180,50 @@ def _conformed(entry: dict, path: str, build: BuildFormat, out: str) -> str:
     return out
 
 
-def sound_piece(chunk: dict, build: BuildFormat, entry_sources: list[str], out: str) -> None:
-    """Encode the chunk's sound piece into `out` from the entries' movies (paths or URLs)."""
-    sound = chunk["sound"]
+def chunk_sound(chunk: dict, build: BuildFormat, paths: list[str], out: str, threads: int = SOUND_THREADS) -> None:
+    """The chunk's sound into `out`: each entry's sound piece (from the cache, or encoded
+    from the entries downloaded at `paths`, side by side, and cached), end to end. Pieces
+    on the packet grid join as they are: together they are the chunk's span."""
+    local = {entry["id"]: path for entry, path in zip(chunk["inputs"], paths, strict=True)}
+    work_dir = os.path.dirname(os.path.abspath(out))
+
+    def piece(number: int) -> bytes:
+        sound = chunk["sounds"][number]
+        key = storage.playlist_sound_key(sound["key"])
+        cached = storage.read_bytes(key)
+        if cached is not None:
+            return cached
+        encoded = os.path.join(work_dir, f"sound-{number:04d}.aac")
+        _entry_sound(sound, chunk["inputs"][number], paths[number], local, build, encoded)
+        with open(encoded, "rb") as encoded_file:
+            content = encoded_file.read()
+        storage.put_bytes(key, content, "audio/aac")
+        return content
+
+    with ThreadPoolExecutor(max_workers=max(1, min(threads, len(chunk["sounds"])))) as pool:
+        pieces = list(pool.map(piece, range(len(chunk["sounds"]))))
+    with open(out, "wb") as sound_file:
+        sound_file.write(b"".join(pieces))
+
+
+def _entry_sound(sound: dict, entry: dict, path: str, local: dict, build: BuildFormat, out: str) -> None:
+    """Encode one entry's sound piece; its neighbours are read where they are: downloaded
+    with the chunk, or through a presigned URL."""
 
     def around(sources: list[dict]) -> list[assemble.AudioSource]:
-        return [assemble.AudioSource(storage.presigned_get(rendition_key(s["id"], build)), s["samples"], s["start"])
-                for s in sources]
+        return [assemble.AudioSource(local.get(s["id"]) or storage.presigned_get(rendition_key(s["id"], build)),
+                                     s["samples"], s["start"]) for s in sources]
 
-    entries = [assemble.AudioSource(source, entry["samples"])
-               for source, entry in zip(entry_sources, chunk["inputs"], strict=True)]
     span = timeline.AudioSpan(**sound["span"])
+    entries = [assemble.AudioSource(path, entry["samples"])]
     try:
         assemble.audio_piece(span, around(sound["lead_in"]), entries, out, lead_out=around(sound["lead_out"]),
                              bitrate=build.audio_bitrate)
     except MediaError:
         if not sound["lead_in"] and not sound["lead_out"]:
             raise
-        # A neighbour that cannot be read is its own chunk's failure; here its sound is only
+        # A neighbour that cannot be read is its own entry's failure; here its sound is only
         # what the encoder hears around the piece, and silence does instead.
-        logger.warning("sound piece made without its neighbours", extra={"chunk": chunk["index"]})
+        logger.warning("sound piece made without its neighbours", extra={"preview_file_id": entry["id"]})
         silent = [assemble.AudioSource(None, s["samples"]) for s in sound["lead_in"]]
         assemble.audio_piece(span, silent, entries, out, bitrate=build.audio_bitrate)

@@ -8,7 +8,8 @@ The movie is frame-exact: it holds the sum of its entries' frames at the project
 each entry from the frame where the previous one ended, the sound sample-aligned to it
 (chalicelib/media/timeline.py). A chunk is one fragmented MP4 piece: its entries' video
 copied end to end (an entry not in the build's format is conformed once) and its sound
-encoded on the movie's packet grid, stamped with where it lands in the movie
+(its entries' sound pieces, each encoded on the movie's packet grid and cached), stamped
+with where it lands in the movie
 (chalicelib/media/fragments.py). Pieces are stored under keys made from what they hold
 (`build_pieces`), so a rebuild after one entry changed re-makes only that chunk's piece (and
 the pieces after it, if its length changed) and the join, which has S3 copy the pieces
@@ -106,23 +107,16 @@ def build_chunk(event: ChunkInput) -> ChunkOutput:
     if cached is not None:
         _count_chunk(build_job_id, reused=True)
         return _chunk_output(index, chunk["key"], True, cached, duration)
-    sound_key = storage.playlist_sound_key(chunk["sound_key"])
     rendition_keys = [build_pieces.rendition_key(entry["id"], build) for entry in chunk["inputs"]]
     with tempfile.TemporaryDirectory(prefix="chunk-") as work_dir:
         try:
             sound_out = os.path.join(work_dir, "sound.aac")
-            cached_sound = storage.read_bytes(sound_key)
-            if cached_sound is not None:
-                with open(sound_out, "wb") as sound_file:
-                    sound_file.write(cached_sound)
             paths = _download(rendition_keys, work_dir, [entry["id"] for entry in chunk["inputs"]])
-            # The sound is encoded (one core) while the video is copied.
+            # The sound is encoded (ffmpeg's AAC encoder: a core a piece) while the video is copied.
             with ThreadPoolExecutor(max_workers=1) as beside:
-                sound = beside.submit(_make_sound, chunk, build, paths, sound_out, sound_key) \
-                    if cached_sound is None else None
+                sound = beside.submit(build_pieces.chunk_sound, chunk, build, paths, sound_out)
                 videos, method = build_pieces.video_inputs(chunk, build, paths, work_dir)
-                if sound is not None:
-                    sound.result()
+                sound.result()
             piece = os.path.join(work_dir, "piece.mp4")
             frames = [entry["frames"] for entry in chunk["inputs"]]
             fragments.mux_piece(videos, frames, build.rate, sound_out, piece)
@@ -146,11 +140,6 @@ def build_chunk(event: ChunkInput) -> ChunkOutput:
 def _cached_layout(key: str) -> dict | None:
     content = storage.read_bytes(key)
     return json.loads(content) if content is not None else None
-
-
-def _make_sound(chunk: dict, build: BuildFormat, paths: list[str], out: str, key: str) -> None:
-    build_pieces.sound_piece(chunk, build, paths, out)
-    storage.upload_file(out, key, "audio/aac")
 
 
 def _chunk_output(index: int, key: str, reused: bool, described: dict, duration: float) -> ChunkOutput:
