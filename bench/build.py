@@ -9,6 +9,9 @@ A playlist of 50 entries, each a 10 s normalized 720p movie, is built:
   - ours again after one entry was re-pinned (that chunk and the join are re-made);
   (each `--repeats` times, alternating, with the piece cache emptied before each first build)
   - ours with quality=web, from the low-definition renditions;
+  - ours with one chunk made again whole (its piece and all its entries' sound dropped from
+    the cache): plan + one chunk + join, what a first build costs when every chunk has its
+    own Lambda, as in the cloud (here all ten chunks of a first build share two cores);
 then a playlist of 300 short entries (1 to 2 s, solid colours) is built, and its movie is
 decoded to count its frames and find each cut.
 
@@ -179,6 +182,8 @@ def run(stack, entries: int, seconds: float, fast_setup: bool, repeats: int, lon
           f"({first['frame_count']} frames), {first['file_size'] / 1e6:.0f} MB; the rebuild re-made "
           f"{second['chunks_total'] - second['chunks_reused']} of {second['chunks_total']} chunks; joined by "
           f"{first.get('join_method')}", flush=True)
+    alone_seconds = timed("ours: one chunk made whole, then the join (a Lambda per chunk)",
+                          lambda: build_with_one_chunk_new(api, headers, playlist["id"]))[1]
     web, web_seconds = timed("ours: web-optimized build (quality=web)", lambda: build(playlist["id"], quality="web"))
     print(f"    web movie {web['width']}x{web['height']}, {web['file_size'] / 1e6:.0f} MB "
           f"(full quality {first['file_size'] / 1e6:.0f} MB)", flush=True)
@@ -213,6 +218,8 @@ def run(stack, entries: int, seconds: float, fast_setup: bool, repeats: int, lon
           f"web {web_seconds:.2f} s")
     print(f"ours / bare:                {ours / bare:6.2f}   (target <= 1.2)")
     print(f"rebuild / first build:      {rebuild / ours:6.2f}   (target <= 0.3)")
+    print(f"a Lambda per chunk:          {alone_seconds:6.2f} s: plan + one chunk + join; "
+          f"/ bare {alone_seconds / bare:.2f} (the first build's critical path in the cloud)")
     print(f"web-optimized build:        {web_seconds:6.2f} s ({web_seconds / ours:.2f} of a full build)")
     print(f"{long_entries}-entry build:          {long_seconds:6.2f} s, {long_job['status']}")
     print(f"    frames expected {expected_cuts[-1]}, in the movie {len(colours)} "
@@ -221,6 +228,33 @@ def run(stack, entries: int, seconds: float, fast_setup: bool, repeats: int, lon
     print(f"    video {video_seconds:.3f} s, audio {audio_seconds:.3f} s "
           f"({(audio_seconds - video_seconds) * 48000:.0f} samples longer; within one AAC frame: "
           f"{0 <= (audio_seconds - video_seconds) * 48000 < 1024})")
+
+
+def build_with_one_chunk_new(api: str, headers: dict, playlist_id: str) -> dict:
+    """Build after dropping one chunk's piece and every sound piece of its entries from the
+    cache (the other chunks are reused): its Lambda does all a first build's chunk does."""
+    from chalicelib import storage
+    from chalicelib.models import records
+    from chalicelib.services.playlists import build_pieces, entry_previews
+
+    playlist = records.get(playlist_id)
+    project = records.get(playlist["project_id"])
+    build = build_pieces.build_format(project, "full")
+    chunks = build_pieces.plan_chunks(entry_previews.movie_entries(playlist, project).movies, build,
+                                      settings_chunk_size())
+    chunk = chunks[len(chunks) // 2]
+    storage.delete_keys([storage.playlist_chunk_key(chunk["key"]), storage.playlist_layout_key(chunk["key"]),
+                         *(storage.playlist_sound_key(sound["key"]) for sound in chunk["sounds"])])
+    job = build_and_wait(api, headers, playlist_id)
+    if job["chunks_total"] - job["chunks_reused"] != 1:
+        raise SystemExit(f"expected one chunk made again, {job['chunks_total'] - job['chunks_reused']} were")
+    return job
+
+
+def settings_chunk_size() -> int:
+    from chalicelib.config import settings
+
+    return settings().build_chunk_size
 
 
 def new_playlist(api: str, headers: dict, project: dict, name: str, entries: list) -> dict:

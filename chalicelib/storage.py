@@ -360,7 +360,7 @@ def playlist_chunk_key(content_key: str) -> str:
 
 
 def playlist_sound_key(content_key: str) -> str:
-    """A chunk's sound piece (AAC packets, ADTS), content-addressed like the chunks."""
+    """An entry's sound piece in a build (AAC packets, ADTS), content-addressed like the chunks."""
     return f"{PLAYLIST_CHUNK_PREFIX}{content_key}.aac"
 
 
