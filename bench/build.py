@@ -234,6 +234,7 @@ def build_with_one_chunk_new(api: str, headers: dict, playlist_id: str) -> dict:
     """Build after dropping one chunk's piece and every sound piece of its entries from the
     cache (the other chunks are reused): its Lambda does all a first build's chunk does."""
     from chalicelib import storage
+    from chalicelib.config import settings
     from chalicelib.models import records
     from chalicelib.services.playlists import build_pieces, entry_previews
 
@@ -241,7 +242,7 @@ def build_with_one_chunk_new(api: str, headers: dict, playlist_id: str) -> dict:
     project = records.get(playlist["project_id"])
     build = build_pieces.build_format(project, "full")
     chunks = build_pieces.plan_chunks(entry_previews.movie_entries(playlist, project).movies, build,
-                                      settings_chunk_size())
+                                      settings().build_chunk_size, settings().build_piece_bytes)
     chunk = chunks[len(chunks) // 2]
     storage.delete_keys([storage.playlist_chunk_key(chunk["key"]), storage.playlist_layout_key(chunk["key"]),
                          *(storage.playlist_sound_key(sound["key"]) for sound in chunk["sounds"])])
@@ -249,12 +250,6 @@ def build_with_one_chunk_new(api: str, headers: dict, playlist_id: str) -> dict:
     if job["chunks_total"] - job["chunks_reused"] != 1:
         raise SystemExit(f"expected one chunk made again, {job['chunks_total'] - job['chunks_reused']} were")
     return job
-
-
-def settings_chunk_size() -> int:
-    from chalicelib.config import settings
-
-    return settings().build_chunk_size
 
 
 def new_playlist(api: str, headers: dict, project: dict, name: str, entries: list) -> dict:

@@ -34,6 +34,7 @@ class Settings:
     public_web_url: str
     build_state_machine_arn: str
     build_chunk_size: int
+    build_piece_bytes: int
     zip_state_machine_arn: str
     zip_request_seconds: int
     email_link_seconds: int
@@ -80,6 +81,9 @@ def settings() -> Settings:
         public_web_url=os.environ.get("PUBLIC_WEB_URL", ""),
         build_state_machine_arn=os.environ.get("BUILD_STATE_MACHINE_ARN", ""),
         build_chunk_size=max(1, _int("BUILD_CHUNK_SIZE", 5)),
+        # A chunk takes entries past BUILD_CHUNK_SIZE until their movies hold this much, so
+        # that its piece reaches S3's smallest copied part (5 MiB) with a margin.
+        build_piece_bytes=max(0, _int("BUILD_PIECE_BYTES", 10 * 1024 * 1024)),
         zip_state_machine_arn=os.environ.get("ZIP_STATE_MACHINE_ARN", ""),
         # How long a ZIP request waits for the archive before answering 202: well inside
         # API Gateway's 29 s.

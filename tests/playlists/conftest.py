@@ -139,10 +139,11 @@ def wait_for_job(api):
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    """Builds split playlists into chunks of 2 entries (the default is 10)."""
+    """Builds split playlists into chunks of 2 entries (the default is 5, or more for small movies)."""
     from chalicelib.config import settings
 
     monkeypatch.setenv("BUILD_CHUNK_SIZE", "2")
+    monkeypatch.setenv("BUILD_PIECE_BYTES", "0")  # chunks of 2 whatever their size
     settings.cache_clear()
     yield 2
     monkeypatch.undo()
@@ -197,3 +198,15 @@ def recorded_metrics(monkeypatch):
 
     monkeypatch.setattr(observability.metrics, "add_metric", spy)
     return lambda name: [value for metric, value in list(recorded) if metric == name]
+
+
+@pytest.fixture
+def chunks_by_count(monkeypatch):
+    """Chunks of BUILD_CHUNK_SIZE entries however small their movies (no 10 MiB minimum)."""
+    from chalicelib.config import settings
+
+    monkeypatch.setenv("BUILD_PIECE_BYTES", "0")
+    settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    settings.cache_clear()

@@ -72,7 +72,8 @@ def s3_faults():
 
 
 def test_a_30_entry_build_succeeds_first_time_through_injected_s3_faults(api, production, new_playlist,
-                                                                          wait_for_job, s3_faults, recorded_metrics):
+                                                                          wait_for_job, s3_faults, recorded_metrics,
+                                                                          chunks_by_count):
     clip = sample_media.normalized_clip(CLIP_SECONDS, *sample_media.project_canvas(production.project))
     shots = [production.new_shot() for _ in range(ENTRIES)]
     # Ready previews stored directly (one normalized clip): this test is about the build,

@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from chalicelib import aws, storage
+from chalicelib.config import settings
 from chalicelib.media import probe_movie
 from chalicelib.models import records
 from chalicelib.services.playlists import build_pieces, builds
@@ -144,7 +145,8 @@ def first_chunk_method(build_job: dict) -> str:
     """How the build's first chunk was made ("copy" or "conform"), from its stored piece's layout."""
     project, playlist = records.get(build_job["project_id"]), records.get(build_job["playlist_id"])
     build = build_pieces.build_format(project, build_job["quality"])
-    chunk = build_pieces.plan_chunks(movie_entries(playlist, project).movies, build, 10)[0]
+    chunk = build_pieces.plan_chunks(movie_entries(playlist, project).movies, build, settings().build_chunk_size,
+                                     settings().build_piece_bytes)[0]
     return json.loads(storage.read_bytes(storage.playlist_layout_key(chunk["key"])))["method"]
 
 

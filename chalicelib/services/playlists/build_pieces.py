@@ -29,6 +29,8 @@ LOW_DEF_PRESET = "veryfast"
 # Sound fed to a piece's encoder after its end (see `assemble.audio_piece`).
 LEAD_OUT_SAMPLES = 2 * timeline.AAC_FRAME
 QUALITIES = ("full", "web")
+# Movie a chunk may hold once it has BUILD_CHUNK_SIZE entries: its Lambda stays well inside 15 minutes.
+MAX_CHUNK_SECONDS = 600
 # Entries' sound pieces encoded side by side in one chunk (ffmpeg's AAC encoder uses one core).
 SOUND_THREADS = max(1, os.cpu_count() or 1)
 
@@ -83,8 +85,8 @@ def entry_frames(preview: dict, rate: Fraction) -> int:
     return max(1, round(Fraction(str(duration)) * rate))
 
 
-def plan_chunks(movies: list[dict], build: BuildFormat, size: int) -> list[dict]:
-    """The chunks of a build: entries of `size` (their frames), the chunk's sound span, and
+def plan_chunks(movies: list[dict], build: BuildFormat, size: int, piece_bytes: int = 0) -> list[dict]:
+    """The chunks of a build: `size` entries or more (`chunk_bounds`), the chunk's sound span, and
     each entry's sound piece (its span on the packet grid, the sound before and after it,
     its key), and the key of the chunk's movie piece. The sound is cut per entry, not per
     chunk: a rebuild after one entry changed encodes that entry's sound and its
@@ -105,19 +107,52 @@ def plan_chunks(movies: list[dict], build: BuildFormat, size: int) -> list[dict]
         sound = {"span": asdict(span), "lead_in": lead_in, "lead_out": lead_out}
         sounds.append({**sound, "key": _key({"bitrate": build.audio_bitrate, "rendition": build.rendition,
                                               "inputs": _ids([entry], "samples"), **sound})})
-    starts = list(range(0, len(entries), size))
-    spans = timeline.audio_spans([[e["frames"] for e in entries[s:s + size]] for s in starts], rate, sample_rate)
+    bounds = chunk_bounds(entries, [_estimated_bytes(movie, build) for movie in movies], size, piece_bytes, rate)
+    spans = timeline.audio_spans([[e["frames"] for e in entries[a:b]] for a, b in bounds], rate, sample_rate)
     chunks = []
-    for index, (start, span) in enumerate(zip(starts, spans, strict=True)):
-        inputs = entries[start:start + size]
+    for index, ((start, end), span) in enumerate(zip(bounds, spans, strict=True)):
+        inputs = entries[start:end]
         video_key = _key({"video": build.video().__dict__, "inputs": _ids(inputs, "frames")})
-        sound_keys = [sound["key"] for sound in sounds[start:start + size]]
+        sound_keys = [sound["key"] for sound in sounds[start:end]]
         chunks.append({"index": index, "inputs": inputs, "first_frame": first_frames[start],
-                       "sound": {"span": asdict(span)}, "sounds": sounds[start:start + size],
+                       "sound": {"span": asdict(span)}, "sounds": sounds[start:end],
                        # The movie piece: both, placed at the chunk's frame (see fragments.place).
                        "key": _key({"piece": [video_key, sound_keys, first_frames[start], build.fps,
                                               fragments.FRAGMENT_SECONDS]})})
     return chunks
+
+
+def chunk_bounds(entries: list[dict], estimated_bytes: list[int], size: int, piece_bytes: int,
+                 rate: Fraction) -> list[tuple[int, int]]:
+    """[start, end) of each chunk: at least `size` entries, more until their movies hold
+    `piece_bytes` (S3 copies only parts of 5 MiB or more but the last: short or still
+    entries make small pieces), never past MAX_CHUNK_SECONDS of movie once `size` is met.
+    Playlists of ordinary review movies reach `piece_bytes` within `size` entries, so their
+    chunks stay `size` long and one entry's change moves no other chunk's bounds."""
+    bounds, start, held_bytes, held_frames = [], 0, 0, 0
+    for number, entry in enumerate(entries):
+        if number - start >= size and (held_bytes >= piece_bytes or held_frames >= MAX_CHUNK_SECONDS * rate):
+            bounds.append((start, number))
+            start, held_bytes, held_frames = number, 0, 0
+        held_bytes += estimated_bytes[number]
+        held_frames += entry["frames"]
+    if entries:
+        bounds.append((start, len(entries)))
+    return bounds
+
+
+def _estimated_bytes(movie: dict, build: BuildFormat) -> int:
+    """What an entry adds to its chunk's piece: its movie's size; for web builds, read from
+    the low-definition movie, that size scaled by the two bitrates (the record keeps the
+    full one's)."""
+    size = int(movie.get("file_size") or 0)
+    if build.rendition == "low":
+        size = size * _megabits(encoding.LOW_DEF_BITRATE) // _megabits(encoding.HIGH_DEF_BITRATE)
+    return size
+
+
+def _megabits(bitrate: str) -> int:
+    return int(bitrate.rstrip("M"))
 
 
 def _around(entries, wanted: int, from_end: bool) -> list[dict]:

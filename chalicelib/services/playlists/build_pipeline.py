@@ -70,7 +70,7 @@ def plan(event: PlanInput) -> PlanOutput:
         raise BuildFailed(f"The playlist {playlist['name']} has no ready movie preview to build a movie from")
     # The project as it is now, not as its previews were made.
     build = build_pieces.build_format(project, build_job.get("quality") or "full")
-    chunks = build_pieces.plan_chunks(movies, build, settings().build_chunk_size)
+    chunks = build_pieces.plan_chunks(movies, build, settings().build_chunk_size, settings().build_piece_bytes)
     # The plan goes to S3 rather than through the state machine: a long playlist's
     # would outgrow Step Functions' 256 KB payload limit.
     storage.put_bytes(_plan_key(build_job["id"]), json.dumps(
