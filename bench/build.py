@@ -221,7 +221,8 @@ def run(stack, entries: int, seconds: float, fast_setup: bool, repeats: int, lon
     print(f"a Lambda per chunk:          {alone_seconds:6.2f} s: plan + one chunk + join; "
           f"/ bare {alone_seconds / bare:.2f} (the first build's critical path in the cloud)")
     print(f"web-optimized build:        {web_seconds:6.2f} s ({web_seconds / ours:.2f} of a full build)")
-    print(f"{long_entries}-entry build:          {long_seconds:6.2f} s, {long_job['status']}")
+    print(f"{long_entries}-entry build:          {long_seconds:6.2f} s, {long_job['status']}, "
+          f"{long_job['chunks_total']} chunks joined by {long_job.get('join_method')}")
     print(f"    frames expected {expected_cuts[-1]}, in the movie {len(colours)} "
           f"(mp4 index {tracks['vide'].sample_count}); cuts found {len(actual_cuts)} of {len(expected_cuts)}")
     print(f"    largest cut error: {max(cut_errors) if cut_errors else 'n/a'} frames (target 0)")
