@@ -29,8 +29,10 @@ LOW_DEF_PRESET = "veryfast"
 # Sound fed to a piece's encoder after its end (see `assemble.audio_piece`).
 LEAD_OUT_SAMPLES = 2 * timeline.AAC_FRAME
 QUALITIES = ("full", "web")
-# Movie a chunk may hold once it has BUILD_CHUNK_SIZE entries: its Lambda stays well inside 15 minutes.
-MAX_CHUNK_SECONDS = 600
+# Movie a chunk may hold once it has BUILD_CHUNK_SIZE entries, however small its bytes: chunks
+# are what runs in parallel. Past it, a small piece makes the join download the pieces, which
+# for movies that small is cheap.
+MAX_CHUNK_SECONDS = 60
 # Entries' sound pieces encoded side by side in one chunk (ffmpeg's AAC encoder uses one core).
 SOUND_THREADS = max(1, os.cpu_count() or 1)
 
