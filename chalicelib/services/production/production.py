@@ -3,7 +3,7 @@ project, the `.../all` listings, project teams, asset instances and task comment
 
 from chalicelib import auth
 from chalicelib.auth import Caller
-from chalicelib.errors import Invalid
+from chalicelib.errors import Invalid, NotFound
 from chalicelib.models import records
 from chalicelib.services.production import attachments as attachment_files
 from chalicelib.services.production import collections as c
@@ -153,7 +153,14 @@ def add_comment(caller: Caller, task_id: str, body: dict, attachments: dict | No
     if body.get("created_at"):
         comment["created_at"] = check_value("created_at", c.DATE, body["created_at"])
     collection = c.COLLECTIONS["comments"]
-    created = data.store_new(collection, data.prepare_new(collection, comment))
+    try:
+        prepared = data.prepare_new(collection, comment)
+    except Invalid as error:
+        if (error.data or {}).get("field") == "object_id":
+            # The task was read above: it was deleted (with its project) since.
+            raise NotFound(f"Task not found: {task_id}") from error
+        raise
+    created = data.store_new(collection, prepared)
     if attachments:
         stored = attachment_files.store(created, list(attachments.values()))
         created = records.update(created["id"], {"attachment_files": stored}, expected_kind="Comment")
