@@ -4,11 +4,12 @@ running Zou is given, how it compares with Zou on the same clips and machine.
 
 For each clip size (10 s, 25 fps, with a tone, and film grain so that the encoder's
 choices show), in the same run, on the local stack (moto):
-- bare: the worker's ffmpeg normalize (both definitions, one decode) and the thumbnails,
-  on local files, nothing else;
+- bare: the worker's media work (one ffmpeg pass: both definitions, the first frame and
+  the tile sprite; then the sprite's crop and the thumbnails), on local files, nothing else;
 - pipeline: from the end of the presigned PUT (S3 emits the event) until the preview is
-  `ready`: downloads and uploads through S3, both queues, both workers (the images worker
-  also makes the tile sprite), and every record update;
+  `ready`: downloads and uploads through S3, the queues, the normalize worker (which closes
+  the images stage itself; the images worker, on movie.mp4's event, finds it done), and
+  every record update;
 - Zou (with --zou-url and --zou-token, which ../shared/tools/zou-up.sh prints): the same
   clip published with gazu's publish_preview, timed from the start of the upload until
   the preview is `ready`; then the SSIM of each high-definition movie against the clip
@@ -62,20 +63,23 @@ def ssim(distorted: str, reference: str) -> float:
 
 
 def bare(clip: pathlib.Path, work: pathlib.Path, width: int, height: int) -> dict:
-    """The same ffmpeg work as the normalize worker, then the thumbnails; and the tile apart."""
+    """The same media work as the normalize worker, on local files: one ffmpeg pass makes
+    both definitions, the first frame and the tile sprite; then the crop and the thumbnails."""
     from chalicelib import media
     from chalicelib.services.previews.pipeline import LOW_DEF_PRESET
 
     started = time.perf_counter()
     source = media.probe_movie(str(clip), count_frames=False)
     movie = str(work / "movie.mp4")
-    media.normalize_renditions(str(clip), [media.Rendition(movie), media.Rendition(str(work / "low.mp4"), True,
-                                                                                 LOW_DEF_PRESET)],
-                               FPS, width, height, source_info=source)
-    media.movie_pictures(movie, str(work))
-    normalize_and_thumbnail = time.perf_counter() - started
-    media.generate_tile(movie, str(work / "tile.png"))
-    return {"normalize+thumbnail": normalize_and_thumbnail, "with tile": time.perf_counter() - started}
+    renditions = [media.Rendition(movie), media.Rendition(str(work / "low.mp4"), True, LOW_DEF_PRESET)]
+    plan = media.pass_tile_plan(renditions, FPS, width, height, source)
+    pictures = media.PassPictures(str(work / "first-frame.png"), str(work / "tile.png"), plan)
+    media.normalize_renditions(str(clip), renditions, FPS, width, height, source_info=source, pictures=pictures)
+    media.crop_tile(pictures.sprite, plan, media.probe_movie(movie).frame_count)
+    media.frame_pictures(pictures.first_frame, str(work))
+    elapsed = time.perf_counter() - started
+    # The tile is made in the same pass now: "with tile" is the same work.
+    return {"normalize+thumbnail": elapsed, "with tile": elapsed}
 
 
 def through_the_pipeline(clip: pathlib.Path, seeded: dict, work: pathlib.Path) -> dict:

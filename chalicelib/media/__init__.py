@@ -8,19 +8,20 @@ function needs them, so importing this package is cheap for every handler.
 from .concat import ConcatResult, concat_copy, concat_movies, concat_reencode, stream_mismatch, streams_compatible
 from .ffmpeg import MediaError, ffmpeg_binary, run_ffmpeg
 from . import segments
-from .normalize import Rendition, normalize_movie, normalize_renditions
+from .normalize import PassPictures, Rendition, normalize_movie, normalize_renditions, pass_tile_plan
 from .probe import MovieInfo, browser_playable, probe_movie, probe_movies
 from .thumbnails import (
     PictureInfo,
     PreviewPictures,
     extract_frame,
     fit_thumbnail,
+    frame_pictures,
     movie_pictures,
     picture_pictures,
     picture_to_png,
     resize_to_width,
 )
-from .tiles import TileGeometry, generate_tile, tile_geometry
+from .tiles import TileGeometry, crop_tile, generate_tile, planned_tile_geometry, tile_geometry
 
 __all__ = [
     "ConcatResult",
@@ -30,15 +31,20 @@ __all__ = [
     "PreviewPictures",
     "TileGeometry",
     "concat_copy",
+    "crop_tile",
     "concat_movies",
     "concat_reencode",
     "extract_frame",
     "ffmpeg_binary",
     "fit_thumbnail",
+    "frame_pictures",
     "generate_tile",
     "movie_pictures",
     "normalize_movie",
     "normalize_renditions",
+    "pass_tile_plan",
+    "PassPictures",
+    "planned_tile_geometry",
     "Rendition",
     "picture_pictures",
     "picture_to_png",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from . import encoding
+from . import encoding, tiles
 from .ffmpeg import DEFAULT_TIMEOUT_S, run_ffmpeg_outputs
 from .probe import MovieInfo, probe_movie
+from .tiles import TileGeometry
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,27 @@ class Rendition:
     dst: str
     low_def: bool = False
     preset: str = encoding.ENCODE_PRESET
+
+
+@dataclass(frozen=True)
+class PassPictures:
+    """Pictures made in the renditions' pass, from the frames the encoders get: the first
+    frame on the high-definition canvas (what `thumbnails.movie_pictures` reads from the
+    finished movie) and the tile sprite on `tile`, the planned geometry (`pass_tile_plan`)."""
+    first_frame: str
+    sprite: str
+    tile: TileGeometry
+
+
+def pass_tile_plan(
+    renditions: list[Rendition], fps: str | float | Fraction, width: int | None, height: int, source: MovieInfo
+) -> TileGeometry | None:
+    """The sprite the renditions' pass can make (`tiles.planned_tile_geometry`), on the
+    canvas of the rendition `generate_tile` would read: the low definition when there is one."""
+    canvas_width, canvas_height = encoding.canvas_size(width, height, source.display_aspect_ratio)
+    tile_width, tile_height = _size(renditions[_tile_rendition(renditions)], canvas_width, canvas_height)
+    estimated_frames = round(source.duration * encoding.fps_fraction(fps))
+    return tiles.planned_tile_geometry(estimated_frames, Fraction(tile_width, tile_height))
 
 
 def normalize_movie(
@@ -49,23 +71,37 @@ def normalize_renditions(
     height: int,
     *,
     source_info: MovieInfo | None = None,
+    pictures: PassPictures | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
 ) -> None:
     """Make every rendition of `src` from one decode of it (the preview pipeline's high-
     and low-definition movies): the source is read, retimed and its pixels squared once,
     then each copy is fitted to its canvas and encoded, the encoders side by side in one
-    ffmpeg. Each `dst` appears only when all of them are made."""
+    ffmpeg. With `pictures`, the same pass writes them too. Each output appears only when
+    all of them are made."""
     source = source_info or probe_movie(src, count_frames=False)
     canvas_width, canvas_height = encoding.canvas_size(width, height, source.display_aspect_ratio)
     rate = encoding.fps_fraction(fps)
     count = len(renditions)
-    pictures = "".join(f"[picture{n}]" for n in range(count))
+    taps: dict[int, list[str]] = {}  # rendition number -> the picture branches fed by its frames
+    if pictures is not None:
+        # The pictures branch off the encoders' own frames: the first frame of the high
+        # definition, the tile from the rendition generate_tile would decode.
+        taps.setdefault(next((n for n, r in enumerate(renditions) if not r.low_def), 0), []).append("first")
+        taps.setdefault(_tile_rendition(renditions), []).append("tile")
+    branches = "".join(f"[picture{n}]" for n in range(count))
     sounds = "".join(f"[sound{n}]" for n in range(count))
-    graph = [f"[0:V:0]{encoding.retime_filter(rate)},split={count}{pictures}"]
+    graph = [f"[0:V:0]{encoding.retime_filter(rate)},split={count}{branches}"]
     for number, rendition in enumerate(renditions):
-        size = encoding.low_def_size(canvas_width, canvas_height) if rendition.low_def \
-            else (canvas_width, canvas_height)
-        graph.append(f"[picture{number}]{encoding.fit_filter(*size)}[video{number}]")
+        fitted = f"[picture{number}]{encoding.fit_filter(*_size(rendition, canvas_width, canvas_height))}"
+        taken = taps.get(number, [])
+        if taken:
+            fitted += f",split={1 + len(taken)}" + "".join(f"[{name}-in]" for name in taken)
+        graph.append(f"{fitted}[video{number}]")
+    if pictures is not None:
+        # trim ends the branch after one frame, so the split stops feeding it.
+        graph.append("[first-in]trim=end_frame=1[first]")
+        graph.append(f"[tile-in]{','.join(tiles.tile_filters(pictures.tile))}[tile]")
     # Zou's audio: the source's rate and channels; Zou's silent track when there is none.
     if source.has_audio:
         sample_rate = encoding.kept_audio_rate(source.sample_rate)
@@ -85,4 +121,16 @@ def normalize_renditions(
             "-shortest",
             *encoding.mp4_args(),
         ]))
+    if pictures is not None:
+        outputs.append((pictures.first_frame, ["-map", "[first]", *tiles.SPRITE_OUTPUT_ARGS]))
+        outputs.append((pictures.sprite, ["-map", "[tile]", *tiles.SPRITE_OUTPUT_ARGS]))
     run_ffmpeg_outputs(["-i", src, "-filter_complex", ";".join(graph)], outputs, timeout=timeout)
+
+
+def _size(rendition: Rendition, canvas_width: int, canvas_height: int) -> tuple[int, int]:
+    return encoding.low_def_size(canvas_width, canvas_height) if rendition.low_def else (canvas_width, canvas_height)
+
+
+def _tile_rendition(renditions: list[Rendition]) -> int:
+    # The pipeline's images stage reads low.mp4 for the tile (same frames, a fifth of the bits).
+    return next((n for n, r in enumerate(renditions) if r.low_def), 0)

@@ -134,6 +134,15 @@ def movie_pictures(movie_path: str, out_dir: str) -> PreviewPictures:
     return _variants(original, out_dir)
 
 
+def frame_pictures(frame_png: str, out_dir: str) -> PreviewPictures:
+    """As `movie_pictures`, from the first frame already written as PNG (by the renditions'
+    pass, `normalize.PassPictures`): it becomes the original, in `out_dir`."""
+    original = os.path.join(out_dir, ORIGINAL_NAME)
+    if os.path.abspath(frame_png) != os.path.abspath(original):
+        os.replace(frame_png, original)
+    return _variants(original, out_dir)
+
+
 def picture_pictures(picture_path: str, out_dir: str) -> PreviewPictures:
     """Original (the picture as sRGB PNG) and its three variants, written into `out_dir`."""
     original = os.path.join(out_dir, ORIGINAL_NAME)

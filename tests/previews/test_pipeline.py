@@ -170,9 +170,25 @@ def test_a_duplicated_event_is_processed_once(stack, previews, clips):
     _wait_for_empty_queue(sqs, queue_url)
     stored = records.get(preview["id"])
     assert stored["pipeline"]["normalize"]["attempts"] == 1
-    assert stored["pipeline"]["images"]["attempts"] == 1
+    # The normalize worker made the pictures in its pass: the images worker never took the stage.
+    assert stored["pipeline"]["images"]["done"] and "attempts" not in stored["pipeline"]["images"]
     assert aws.client("s3").head_object(Bucket=storage.bucket(), Key=storage.preview_key(
         preview["id"], "movie"))["LastModified"] == movie_written
+
+
+def test_a_duplicated_movie_event_finds_the_pictures_made_and_is_skipped(stack, previews, clips):
+    ready = previews.ready(clips["4x3"])
+    stored = records.get(ready["id"])
+    assert set(stored["pipeline"]["variants"]) >= {"original", "thumbnail", "thumbnail-square", "preview", "tile",
+                                                   "low", "movie"}
+    tile_key = storage.preview_key(ready["id"], "tile")
+    tile_written = aws.client("s3").head_object(Bucket=storage.bucket(), Key=tile_key)["LastModified"]
+    movie_event = sqs_event(s3_event_body(storage.preview_key(ready["id"], "movie")))
+    for _ in range(2):  # movie.mp4's event, delivered twice more
+        assert stack.app.handler_map["preview_images"](movie_event, _context()) == {"batchItemFailures": []}
+    after = records.get(ready["id"])
+    assert after["pipeline"] == stored["pipeline"] and "attempts" not in after["pipeline"]["images"]
+    assert aws.client("s3").head_object(Bucket=storage.bucket(), Key=tile_key)["LastModified"] == tile_written
 
 
 def _wait_for_empty_queue(sqs, queue_url: str, timeout: float = 20) -> None:

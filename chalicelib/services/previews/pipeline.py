@@ -4,7 +4,10 @@ the cloud and in the local stack):
 - normalize: an original under `uploads/previews/` (movies, other files) becomes the
   normalized `movie.mp4` at the project's fps and canvas and `low.mp4`, or a stored file;
 - images: the normalized `movie.mp4` (or an original under `uploads/pictures/`) becomes the
-  thumbnails, the full-size picture and the tile sprite.
+  thumbnails, the full-size picture and the tile sprite. For a movie the normalize worker
+  makes them in its own ffmpeg pass and closes this stage before `movie.mp4` is stored, so
+  the images worker finds it done; it still does the work for the segments of a long
+  master, a movie long enough for Zou's every-k-th-frame sprite, and uploaded pictures.
 
 A preview is `ready` once every stage its class needs is done (`pipeline.stages`, set at
 upload). Each stage is claimed with a compare-and-set on the preview record before any work,
@@ -153,13 +156,18 @@ def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
         segments.start(job, obj.key, source_info, (fps, width, height))
         return
     movie, low = os.path.join(work, "movie.mp4"), os.path.join(work, "low.mp4")
-    # One decode of the upload feeds both encoders (one ffmpeg): the source, often the
-    # biggest file of the lot, is read and retimed once.
-    media.normalize_renditions(source, [media.Rendition(movie), media.Rendition(low, True, LOW_DEF_PRESET)],
-                               fps, width, height, source_info=source_info, timeout=_time_left(context, share=0.9))
+    renditions = [media.Rendition(movie), media.Rendition(low, True, LOW_DEF_PRESET)]
+    pictures = _pass_pictures(work, renditions, (fps, width, height), source_info)
+    # One decode of the upload feeds both encoders and the pictures (one ffmpeg): the
+    # source, often the biggest file of the lot, is read and retimed once.
+    media.normalize_renditions(source, renditions, fps, width, height, source_info=source_info, pictures=pictures,
+                               timeout=_time_left(context, share=0.9))
     movie_info = media.probe_movie(movie)
-    # low.mp4 is stored and recorded first, so that the images worker (started by
-    # movie.mp4's S3 event) finds it and decodes it, not the 28 Mb/s movie, for the tile.
+    # Everything but movie.mp4 is stored and recorded first: its S3 event starts the images
+    # worker, which must then find the images stage done (or find low.mp4, a fifth of the
+    # movie's bits, to decode for the tile, when the pictures could not be made in the pass).
+    if pictures is not None:
+        _close_images(job, pictures, movie_info.frame_count, work)
     storage.upload_file(low, storage.preview_key(preview["id"], "low"), "video/mp4")
     advance(job, {**movie_fields(movie_info, os.path.getsize(movie)), "data": original}, ["low"])
     storage.upload_file(movie, storage.preview_key(preview["id"], "movie"), "video/mp4")
@@ -167,6 +175,33 @@ def _normalize(job: Job, obj: S3Object, work: str, context) -> None:
     add_metric("PreviewsNormalized")
     add_metric("PreviewNormalizeSeconds", time.time() - job.started, MetricUnit.Seconds)
     add_metric("PreviewNormalizeBytes", obj.size, MetricUnit.Bytes)  # of the original
+
+
+def _pass_pictures(work: str, renditions: list, canvas: tuple, source_info: media.MovieInfo):
+    """What the renditions' pass should also make: the first frame and the tile sprite;
+    None for a movie long enough for Zou's every-k-th frame sprite (the images worker
+    makes it from the finished movie, as for the segments of a long master)."""
+    tile_plan = media.pass_tile_plan(renditions, *canvas, source_info)
+    if tile_plan is None:
+        return None
+    return media.PassPictures(os.path.join(work, "first-frame.png"), os.path.join(work, "tile.png"), tile_plan)
+
+
+def _close_images(job: Job, pictures: media.PassPictures, frame_count: int, work: str) -> None:
+    """Store the pictures of the renditions' pass and close the images stage, in this
+    invocation's claim of the preview (movie.mp4, whose event would start the images
+    worker, is not stored yet). A sprite that came out short leaves the stage open: the
+    images worker makes everything from the movie, as before."""
+    started = time.time()
+    preview_id = job.preview["id"]
+    if media.crop_tile(pictures.sprite, pictures.tile, frame_count) is None:
+        logger.warning("the pass's sprite is short: the images worker makes the pictures",
+                       extra={"preview_file_id": preview_id, "frame_count": frame_count,
+                              "planned_rows": pictures.tile.rows})
+        return
+    variants = _upload_pictures(preview_id, media.frame_pictures(pictures.first_frame, work))
+    storage.upload_file(pictures.sprite, storage.preview_key(preview_id, "tile"), "image/png")
+    advance(Job(job.preview, "images", job.attempt, started), {}, [*variants, "tile"], done=True)
 
 
 def movie_fields(info: media.MovieInfo, file_size: int) -> dict:
