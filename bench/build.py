@@ -17,7 +17,7 @@ decoded to count its frames and find each cut.
 
     .venv/bin/python bench/build.py [entries] [seconds per clip] [--fast-setup] [--repeats=N] [--long=N]
 
---fast-setup normalizes the clips with "veryfast" instead of ingest's "slow": quicker to set
+--fast-setup normalizes the clips with "ultrafast" instead of ingest's preset: quicker to set
 up, but then no entry is in the full build's encoding, and every one is conformed.
 """
 import itertools
@@ -119,7 +119,7 @@ def run(stack, entries: int, seconds: float, fast_setup: bool, repeats: int, lon
     token = auth.issue_tokens(seeded["people"]["manager"])["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     api = f"{stack.api_url}/api"
-    preset = "veryfast" if fast_setup else encoding.ENCODE_PRESET
+    preset = "ultrafast" if fast_setup else encoding.high_def_preset(width, height)
     work = pathlib.Path(tempfile.mkdtemp(prefix="bench-build-clips-"))
 
     def make_clips():

@@ -2,7 +2,7 @@
 
 Zou's encode (libx264, yuv420p, `-b 28M` / `6M`, a keyframe every 2 frames, mp4
 with faststart, letterboxed to the project canvas) is kept, except its `-preset slow`:
-see ENCODE_PRESET.
+see ENCODE_PRESET and high_def_preset.
 Where Zou lets the source decide, we fix the value instead, because the
 playlist build joins normalized movies with `-f concat -c copy`, which is only
 correct when every file has identical stream parameters:
@@ -44,6 +44,12 @@ LOW_DEF_WIDTH = 1280
 # high-definition movie is made about 3x faster at an SSIM no lower than Zou's
 # (bench/ingest.py measures both against a running Zou).
 ENCODE_PRESET = "faster"
+# At 28 Mb/s a canvas of 1280x720 or less has 2.25x the bits per pixel of 1920x1080, and there
+# `veryfast` keeps the SSIM above Zou's (bench/ingest.py's grainy 10 s 720p clip: `faster`
+# 0.8787 in 6.1 s, `veryfast` 0.8775 in 4.2 s, Zou 0.8680); at 1920x1080 it does not
+# (`faster` 0.7878, `veryfast` 0.7748, Zou 0.7780). So the preset follows the canvas.
+SMALL_CANVAS_PIXELS = 1280 * 720
+SMALL_CANVAS_PRESET = "veryfast"
 # x264's psychovisual options trade SSIM for perceived sharpness; a review copy is
 # judged against its source, so they are turned off (also for the low definition).
 ENCODE_TUNE = "ssim"
@@ -160,6 +166,13 @@ def kept_audio_filter(sample_rate: int) -> str:
 
 def kept_aac_args(sample_rate: int, channels: int) -> list[str]:
     return ["-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(sample_rate), "-ac", str(channels)]
+
+
+def high_def_preset(width: int, height: int) -> str:
+    """The x264 preset of a high-definition movie on a `width`x`height` canvas (normalized
+    previews, their segments and the builds' conformed entries alike: a build copies only
+    what was encoded as it would encode it)."""
+    return SMALL_CANVAS_PRESET if width * height <= SMALL_CANVAS_PIXELS else ENCODE_PRESET
 
 
 def h264_args(

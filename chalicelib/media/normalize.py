@@ -13,10 +13,14 @@ from .tiles import TileGeometry
 
 @dataclass(frozen=True)
 class Rendition:
-    """One normalized movie to make: where, which definition, which x264 preset."""
+    """One normalized movie to make: where, which definition, which x264 preset (None: the
+    canvas's, `encoding.high_def_preset`)."""
     dst: str
     low_def: bool = False
-    preset: str = encoding.ENCODE_PRESET
+    preset: str | None = None
+
+    def preset_for(self, width: int, height: int) -> str:
+        return self.preset or encoding.high_def_preset(width, height)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ def normalize_movie(
     low_def: bool = False,
     *,
     source_info: MovieInfo | None = None,
-    preset: str = encoding.ENCODE_PRESET,
+    preset: str | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
 ) -> MovieInfo:
     """Encode `src` to `dst` (mp4) on a `width`×`height` canvas at `fps`; return the output's info.
@@ -113,9 +117,10 @@ def normalize_renditions(
     outputs = []
     for number, rendition in enumerate(renditions):
         bitrate = encoding.LOW_DEF_BITRATE if rendition.low_def else encoding.HIGH_DEF_BITRATE
+        preset = rendition.preset_for(*_size(rendition, canvas_width, canvas_height))
         outputs.append((rendition.dst, [
             *("-map", f"[video{number}]", "-map", f"[sound{number}]"),
-            *encoding.h264_args(["-b:v", bitrate], preset=rendition.preset),
+            *encoding.h264_args(["-b:v", bitrate], preset=preset),
             *encoding.kept_aac_args(sample_rate, channels),
             # Both padded and silent audio are endless: the video decides the length.
             "-shortest",

@@ -66,7 +66,7 @@ def encode_segment(src: str, renditions: Sequence[Rendition], fps, width: int | 
         graph.append(f"[picture{number}]{encoding.fit_filter(*size)}[video{number}]")
         bitrate = encoding.LOW_DEF_BITRATE if rendition.low_def else encoding.HIGH_DEF_BITRATE
         outputs.append((rendition.dst, ["-map", f"[video{number}]",
-                                        *encoding.h264_args(["-b:v", bitrate], preset=rendition.preset),
+                                        *encoding.h264_args(["-b:v", bitrate], preset=rendition.preset_for(*size)),
                                         *encoding.mp4_args(faststart=False)]))
     run_ffmpeg_outputs(["-ss", f"{float(seek):.6f}", "-copyts", "-i", src, "-filter_complex", ";".join(graph)],
                        outputs, timeout=timeout)

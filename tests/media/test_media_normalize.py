@@ -170,3 +170,22 @@ def test_canvas_sizes_follow_zou():
     assert low_def_size(1440, 1080) == (1280, 960)
     # A portrait canvas gives a low-def file bigger than the high-def one.
     assert low_def_size(608, 1080) == (1280, 2274)
+
+
+def test_the_high_definition_preset_follows_the_canvas_in_the_movie_itself(ffmpeg_cli, tmp_path):
+    from chalicelib.media import mp4box
+    from chalicelib.media.encoding import ENCODE_PRESET, SMALL_CANVAS_PRESET, high_def_preset
+
+    assert high_def_preset(1280, 720) == high_def_preset(960, 540) == SMALL_CANVAS_PRESET
+    assert high_def_preset(1920, 1080) == high_def_preset(1280, 722) == ENCODE_PRESET
+    source = tmp_path / "source.mp4"
+    ffmpeg_cli("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=0.4", "-c:v", "libx264",
+               "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(source))
+    made = {}
+    for width, height in ((1280, 720), (1920, 1080)):
+        out = tmp_path / f"{width}.mp4"
+        normalize_movie(str(source), str(out), "25", width, height)
+        # x264 writes its options into the stream: the preset's reference frames show there.
+        made[width] = out.read_bytes()
+        assert mp4box.video_track(str(out)).sample_count == 10
+    assert b"ref=1 " in made[1280] and b"ref=2 " in made[1920]  # veryfast: 1 reference, faster: 2

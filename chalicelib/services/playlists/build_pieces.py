@@ -61,7 +61,7 @@ class BuildFormat:
         if self.quality == "web":
             return assemble.VideoFormat(self.rate, self.width, self.height, encoding.LOW_DEF_BITRATE, LOW_DEF_PRESET)
         return assemble.VideoFormat(self.rate, self.width, self.height, encoding.HIGH_DEF_BITRATE,
-                                    encoding.ENCODE_PRESET)
+                                    encoding.high_def_preset(self.width, self.height))
 
 
 def build_format(project: dict, quality: str) -> BuildFormat:

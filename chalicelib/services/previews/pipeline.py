@@ -35,7 +35,7 @@ from chalicelib.services.production import canvas
 
 # The low-definition movie is a lighter stream for review over slow links (and what web-
 # optimized builds join), so it is encoded at x264's `veryfast`, a notch below the
-# high definition's preset (encoding.ENCODE_PRESET).
+# high definition's preset above 1280x720 and the same at or below (encoding.high_def_preset).
 LOW_DEF_PRESET = "veryfast"
 # Attempts at one stage before the preview is marked broken; the queues' maxReceiveCount
 # is one more, so the last delivery finds the attempts spent and says so on the preview.
