@@ -50,15 +50,17 @@ def test_a_normalized_preview_emits_its_seconds_and_bytes(studio, upload_preview
     assert units(normalized).items() >= {"PreviewsNormalized": "Count", "PreviewNormalizeSeconds": "Seconds",
                                       "PreviewNormalizeBytes": "Bytes"}.items()
     assert all(0 < seconds < 90 for seconds in values(normalized, "PreviewNormalizeSeconds"))
-    # Each worker's lines carry the id of the SQS message it is working on.
-    for stage in ("normalize", "images"):
-        log_lines.wait_for(message="stage done", preview_file_id=preview["id"], stage=stage)
+    # Each worker's lines carry the id of the SQS message it is working on. The normalize
+    # worker makes the pictures in its pass; the images worker, woken by movie.mp4, says so.
+    log_lines.wait_for(message="stage done", preview_file_id=preview["id"], stage="normalize")
+    log_lines.wait_for(message="nothing to do: skipped", preview_file_id=preview["id"], stage="images")
     stages = {stage: log_lines(preview_file_id=preview["id"], stage=stage) for stage in ("normalize", "images")}
     assert [line["message"] for line in stages["normalize"]] == ["stage started", "stage done"]
     (normalize_message,) = {line["correlation_id"] for line in stages["normalize"]}
     (images_message,) = {line["correlation_id"] for line in stages["images"]}
     assert normalize_message != images_message
     assert {line["function_name"] for line in stages["normalize"]} == {"normalize_preview"}
+    assert {line["function_name"] for line in stages["images"]} == {"preview_images"}
 
 
 def test_a_built_movie_emits_its_chunks_and_seconds(api, studio, upload_preview, emf, log_lines):
