@@ -154,13 +154,12 @@ def add_comment(caller: Caller, task_id: str, body: dict, attachments: dict | No
         comment["created_at"] = check_value("created_at", c.DATE, body["created_at"])
     collection = c.COLLECTIONS["comments"]
     try:
-        prepared = data.prepare_new(collection, comment)
+        created = data.store_new(collection, data.prepare_new(collection, comment))
     except Invalid as error:
         if (error.data or {}).get("field") == "object_id":
             # The task was read above: it was deleted (with its project) since.
             raise NotFound(f"Task not found: {task_id}") from error
         raise
-    created = data.store_new(collection, prepared)
     if attachments:
         stored = attachment_files.store(created, list(attachments.values()))
         created = records.update(created["id"], {"attachment_files": stored}, expected_kind="Comment")
