@@ -168,6 +168,12 @@ def kept_aac_args(sample_rate: int, channels: int) -> list[str]:
     return ["-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(sample_rate), "-ac", str(channels)]
 
 
+def bits_per_second(bitrate: str) -> int:
+    """ffmpeg's bitrate notation as a number: "28M" -> 28,000,000, "128k" -> 128,000."""
+    scale = {"k": 1_000, "M": 1_000_000}.get(bitrate[-1:], 1)
+    return int(float(bitrate.rstrip("kM")) * scale)
+
+
 def high_def_preset(width: int, height: int) -> str:
     """The x264 preset of a high-definition movie on a `width`x`height` canvas (normalized
     previews, their segments and the builds' conformed entries alike: a build copies only

@@ -149,12 +149,9 @@ def _estimated_bytes(movie: dict, build: BuildFormat) -> int:
     full one's)."""
     size = int(movie.get("file_size") or 0)
     if build.rendition == "low":
-        size = size * _megabits(encoding.LOW_DEF_BITRATE) // _megabits(encoding.HIGH_DEF_BITRATE)
+        size = size * encoding.bits_per_second(encoding.LOW_DEF_BITRATE) // \
+            encoding.bits_per_second(encoding.HIGH_DEF_BITRATE)
     return size
-
-
-def _megabits(bitrate: str) -> int:
-    return int(bitrate.rstrip("M"))
 
 
 def _around(entries, wanted: int, from_end: bool) -> list[dict]:

@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
@@ -43,7 +44,9 @@ MAX_ATTEMPTS = 3
 # Kept back from the invocation's time for uploads and record writes after the last ffmpeg run.
 SAFETY_SECONDS = 45
 # Bytes per second of movie in /tmp: both encodes (28 and 6 Mb/s) plus two audio tracks.
-_ENCODED_BYTES_PER_SECOND = (28_000_000 + 6_000_000 + 2 * 128_000) / 8
+_ENCODED_BYTES_PER_SECOND = (media.encoding.bits_per_second(media.encoding.HIGH_DEF_BITRATE)
+                             + media.encoding.bits_per_second(media.encoding.LOW_DEF_BITRATE)
+                             + 2 * media.encoding.bits_per_second(media.encoding.AUDIO_BITRATE)) / 8
 
 
 @dataclass(frozen=True)
@@ -265,8 +268,11 @@ def _movie_images(job: Job, obj: S3Object, work: str, context) -> None:
 def _upload_pictures(preview_id: str, pictures: media.PreviewPictures) -> list[str]:
     uploads = {"original": pictures.original, "thumbnail": pictures.thumbnail,
                "thumbnail-square": pictures.thumbnail_square, "preview": pictures.preview}
-    for variant, path in uploads.items():
-        storage.upload_file(path, storage.preview_key(preview_id, variant), "image/png")
+    # Side by side: each is a small PUT, and together they are what stands between the
+    # encode's end and `ready`.
+    with ThreadPoolExecutor(max_workers=len(uploads)) as pool:
+        list(pool.map(lambda item: storage.upload_file(item[1], storage.preview_key(preview_id, item[0]),
+                                                       "image/png"), uploads.items()))
     return list(uploads)
 
 
